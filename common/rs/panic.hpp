@@ -1,0 +1,70 @@
+// Rust's panic, for the listings: a panic prints its message at once (as Rust's panic hook does),
+// then unwinds as an rs::Panic exception. What the panic ends is Rust's rule, not C++'s:
+//  - on the main thread it ends the process with exit status 101 (see panic.cpp);
+//  - on a thread started by rs::thread::spawn it ends that thread only (see thread.hpp).
+#pragma once
+
+#include <string>
+#if !defined(__clang__)
+#include <source_location>
+#endif
+#include <utility>
+
+namespace rs {
+
+// The call site, for "panicked at FILE:LINE:COL". GCC builds use std::source_location; clang 14 (which
+// the clang-tidy checks run on) cannot use it with libstdc++ 12, so Clang uses its builtins.
+struct Location {
+    const char* file;
+    unsigned line;
+    unsigned column;
+
+#if defined(__clang__)
+    static constexpr Location current(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+                                      unsigned column = __builtin_COLUMN()) noexcept {
+        return Location{file, line, column};
+    }
+#else
+    static constexpr Location current(std::source_location where = std::source_location::current()) noexcept {
+        return Location{where.file_name(), where.line(), where.column()};
+    }
+#endif
+};
+
+// Deliberately not a std::exception: a `catch (const std::exception&)` in user code must not swallow
+// a panic, just as Rust code cannot catch one without catch_unwind.
+class Panic {
+public:
+    explicit Panic(std::string message) : message_(std::move(message)) {}
+    [[nodiscard]] const std::string& message() const noexcept { return message_; }
+
+private:
+    std::string message_;
+};
+
+// "main" on the process's first thread, "<unnamed>" elsewhere, as Rust names them in panic messages.
+[[nodiscard]] std::string current_thread_name();
+
+// Prints `thread 'NAME' panicked at FILE:LINE:COL:` and the message to stderr, then throws rs::Panic.
+[[noreturn]] void panic(const std::string& message, Location where = Location::current());
+
+// What Rust does when a panic leaves `main`: flush stdout and exit with status 101.
+[[noreturn]] void exit_after_main_panic();
+
+// Runs `body` the way Rust runs `main`: a panic escaping it exits with status 101. The listings do not
+// need this (a terminate handler does it for them); death tests do, because gtest treats an exception
+// escaping a death-test statement as a failure of its own.
+template <class Body>
+void run_as_main(Body&& body) {
+    try {
+        std::forward<Body>(body)();
+    } catch (const Panic&) {
+        exit_after_main_panic();
+    }
+}
+
+}  // namespace rs
+
+// Rust's assert!: always checked (unlike <cassert>, which NDEBUG removes), and it panics.
+#define RS_ASSERT(condition) \
+    ((condition) ? static_cast<void>(0) : ::rs::panic("assertion failed: " #condition))

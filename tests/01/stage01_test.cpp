@@ -1,0 +1,90 @@
+// Stage 01, listing 21-10: the single-threaded server, observed from outside.
+#include <gtest/gtest.h>
+
+#include "http_client.hpp"
+#include "paths.hpp"
+#include "rs/fs.hpp"
+#include "server_process.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto delay = 300ms;
+
+std::unique_ptr<ServerProcess> start_listing_21_10() {
+    return ServerProcess::start({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
+}
+
+std::string stage_file(const char* name) {
+    return rs::fs::read_to_string((stage_source_dir("01-single-threaded") / name).string()).unwrap();
+}
+
+}  // namespace
+
+TEST(Stage01_Server, RootServesHelloWithItsLength) {
+    auto server = start_listing_21_10();
+    const auto record = send_request(server->address(), {.path = "/"});
+    ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
+    EXPECT_EQ(record.response.status_line, "HTTP/1.1 200 OK");
+    EXPECT_EQ(record.response.body, stage_file("hello.html"));
+    EXPECT_EQ(record.response.headers.at("Content-Length"), std::to_string(stage_file("hello.html").size()));
+    EXPECT_EQ(record.response.headers.size(), 1U) << "the book's response has Content-Length only";
+}
+
+TEST(Stage01_Server, AnyOtherPathIs404) {
+    auto server = start_listing_21_10();
+    for (const char* path : {"/something-else", "/sleep/", "/index.html"}) {
+        const auto record = send_request(server->address(), {.path = path});
+        ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
+        EXPECT_EQ(record.response.status_line, "HTTP/1.1 404 NOT FOUND") << path;
+        EXPECT_EQ(record.response.body, stage_file("404.html")) << path;
+    }
+}
+
+TEST(Stage01_Server, SleepAnswersAfterTheDelay) {
+    auto server = start_listing_21_10();
+    const auto record = send_request(server->address(), {.path = "/sleep"});
+    ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
+    EXPECT_EQ(record.response.status, 200);
+    EXPECT_GE(record.seconds(), 0.9 * std::chrono::duration<double>(delay).count());
+}
+
+TEST(Stage01_Server, RootSentDuringSleepFinishesOnlyAfterIt) {
+    auto server = start_listing_21_10();
+    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
+                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
+    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
+    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    // `/` was sent a quarter into the delay and could only be answered once `/sleep` was done: it
+    // finishes a whole delay after `/sleep` started, not right after it was sent. (Both answers leave
+    // within microseconds of each other, so their finish order alone is not a safe signal.)
+    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` must wait for `/sleep` on one thread";
+    // `/` alone takes milliseconds; here it waits out most of the remaining delay.
+    EXPECT_GT(records[1].seconds(), 0.4 * std::chrono::duration<double>(delay).count());
+}
+
+TEST(Stage01_Server, ConcurrentSleepsAreServedOneAfterAnother) {
+    auto server = start_listing_21_10();
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
+    for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 0.6);
+    EXPECT_LT(parallelism, 1.5) << "four /sleep on one thread take about four delays";
+    EXPECT_EQ(peak_in_flight(records), 4) << "all four were in flight (queued) together";
+}
+
+TEST(Stage01_Server, EmptyConnectionPanicsMainAndEndsTheServer) {
+    // Rust: `buf_reader.lines().next().unwrap()` on a connection closed before any line panics on
+    // the main thread, and a panic leaving main ends the process with status 101.
+    auto server = start_listing_21_10();
+    const auto record = send_request(server->address(), {.label = "empty", .raw = ""}, 2s);
+    EXPECT_NE(record.outcome, Outcome::Response);
+    const auto status = server->wait_for_exit(5s);
+    ASSERT_TRUE(status.has_value()) << "the server must have ended";
+    EXPECT_TRUE(status->exited) << status->describe();
+    EXPECT_EQ(status->code, 101) << status->describe();
+    EXPECT_NE(server->stderr_text().find("thread 'main' panicked at"), std::string::npos) << server->stderr_text();
+    EXPECT_NE(server->stderr_text().find("called `Option::unwrap()` on a `None` value"), std::string::npos);
+}

@@ -1,0 +1,64 @@
+// common/rs: Option, Result, panic, RS_ASSERT, the exit status of a panic in main.
+#include <gtest/gtest.h>
+
+#include "rs/io.hpp"
+#include "rs/panic.hpp"
+#include "rs/result.hpp"
+
+using rs::Err;
+using rs::None;
+using rs::Ok;
+using rs::Option;
+using rs::Result;
+
+TEST(Common_Option, UnwrapGivesTheValueOrPanicsWithRustsMessage) {
+    EXPECT_EQ(Option<int>(3).unwrap(), 3);
+    try {
+        (void)Option<int>(None).unwrap();
+        FAIL() << "unwrap on None must panic";
+    } catch (const rs::Panic& panic) {
+        EXPECT_EQ(panic.message(), "called `Option::unwrap()` on a `None` value");
+    }
+}
+
+TEST(Common_Result, UnwrapOnErrPanicsWithTheErrorsDebugForm) {
+    EXPECT_EQ((Result<int, rs::io::Error>(Ok(7)).unwrap()), 7);
+    try {
+        (void)Result<int, rs::io::Error>(Err(rs::io::Error::from_os(104))).unwrap();
+        FAIL() << "unwrap on Err must panic";
+    } catch (const rs::Panic& panic) {
+        EXPECT_EQ(panic.message(),
+                  "called `Result::unwrap()` on an `Err` value: "
+                  R"(Os { code: 104, kind: ConnectionReset, message: "Connection reset by peer" })");
+    }
+}
+
+TEST(Common_Panic, PrintsThreadNameAndCallSiteToStderr) {
+    testing::internal::CaptureStderr();
+    EXPECT_THROW(rs::panic("boom"), rs::Panic);
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(printed.rfind("thread 'main' panicked at ", 0), 0U) << printed;
+    EXPECT_NE(printed.find("tests/common/result_panic_test.cpp:"), std::string::npos) << printed;
+    EXPECT_NE(printed.find(":\nboom\n"), std::string::npos) << printed;
+}
+
+TEST(Common_Panic, PanicIsNotAStdException) {
+    // A `catch (const std::exception&)` must not swallow a panic.
+    bool swallowed = false;
+    try {
+        try {
+            rs::panic("not for std::exception handlers");
+        } catch (const std::exception&) {
+            swallowed = true;
+        }
+    } catch (const rs::Panic&) {
+    }
+    EXPECT_FALSE(swallowed);
+}
+
+TEST(Common_PanicDeathTest, RsAssertPanicsEvenWithNdebug) {
+    EXPECT_EXIT(rs::run_as_main([] { RS_ASSERT(1 + 1 == 3); }), testing::ExitedWithCode(101),
+                "assertion failed: 1 \\+ 1 == 3");
+}
+// A panic leaving a real main() (status 101 through the terminate handler) is tested on the stage-01
+// server: see Stage01_Server.EmptyConnectionPanicsMainAndEndsTheServer.

@@ -1,0 +1,75 @@
+// The one client the tests and the demo use: sends requests from outside, over real sockets, and
+// records for each when it started and finished and how it ended.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace support {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+enum class Outcome {
+    Response,               // a complete HTTP response
+    ClosedWithoutResponse,  // the server closed the connection having sent nothing
+    Reset,                  // the connection was reset (RST) before a complete response
+    TimedOut,               // nothing conclusive by the deadline
+    ConnectFailed,
+};
+[[nodiscard]] const char* to_string(Outcome outcome);
+
+struct HttpResponse {
+    std::string status_line;
+    int status = 0;
+    std::map<std::string, std::string> headers;
+    std::string body;
+};
+
+struct RequestRecord {
+    std::string label;  // e.g. "/sleep #2"
+    std::string path;
+    Clock::time_point start;
+    Clock::time_point finish;
+    Outcome outcome = Outcome::TimedOut;
+    HttpResponse response;  // meaningful when outcome == Response
+    std::string raw;        // every byte received
+    std::string error;      // what went wrong, if anything
+
+    [[nodiscard]] double seconds() const { return std::chrono::duration<double>(finish - start).count(); }
+};
+
+// What to send: a request for `path` (`GET {path} HTTP/1.1` plus Host), or `raw` bytes as they are
+// (nothing at all, if empty and path is empty).
+struct RequestPlan {
+    std::string label{};
+    std::string path{};
+    std::optional<std::string> raw{};
+    std::chrono::milliseconds start_after = 0ms;  // relative to the batch's start
+};
+
+// One request; gives up at `deadline` (the connection is then abandoned, recorded as TimedOut).
+RequestRecord send_request(const std::string& address, const RequestPlan& plan,
+                           std::chrono::milliseconds deadline = 10s);
+
+// Several requests, each from its own thread, each starting `start_after` after a common start.
+std::vector<RequestRecord> send_concurrently(const std::string& address, const std::vector<RequestPlan>& plans,
+                                             std::chrono::milliseconds deadline = 10s);
+
+// n requests for `path`, labelled "path #1".."path #n", all started at once.
+std::vector<RequestPlan> same_request(const std::string& path, int count,
+                                      std::chrono::milliseconds start_after = 0ms);
+
+// How many requests the server worked on at once, on average: the work the requests stood for
+// (n requests, each needing `work_each`, e.g. the /sleep delay) divided by the span from the first
+// start to the last finish. About 1 when they were served one after another, about n side by side.
+[[nodiscard]] double effective_parallelism(const std::vector<RequestRecord>& records,
+                                           std::chrono::duration<double> work_each);
+
+// The most requests in flight (started, not finished) at one instant.
+[[nodiscard]] int peak_in_flight(const std::vector<RequestRecord>& records);
+
+}  // namespace support

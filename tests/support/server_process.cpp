@@ -1,0 +1,188 @@
+#include "server_process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "paths.hpp"
+
+extern char** environ;
+
+namespace support {
+
+namespace {
+
+ExitStatus decode(int status) {
+    ExitStatus decoded;
+    if (WIFEXITED(status)) {
+        decoded.exited = true;
+        decoded.code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        decoded.signal = WTERMSIG(status);
+    }
+    return decoded;
+}
+
+// The child's environment: ours, with the workbook's two settings replaced.
+std::vector<std::string> child_environment(const ServerOptions& options) {
+    std::map<std::string, std::string> variables = options.extra_env;
+    variables.try_emplace("WORKBOOK_ADDR", "127.0.0.1:0");
+    variables.try_emplace("WORKBOOK_SLEEP_MS", std::to_string(options.slow_request_delay.count()));
+    std::vector<std::string> environment;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        const std::string text(*entry);
+        if (!variables.contains(text.substr(0, text.find('=')))) environment.push_back(text);
+    }
+    for (const auto& [name, value] : variables) environment.push_back(name + "=" + value);
+    return environment;
+}
+
+}  // namespace
+
+std::string ExitStatus::describe() const {
+    return exited ? "exited with status " + std::to_string(code)
+                  : "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options) {
+    const auto binary = listing_binary(options.stage, options.target);
+    const auto working_dir = stage_source_dir(options.stage);
+    if (!std::filesystem::exists(binary)) throw std::runtime_error("no server binary at " + binary.string());
+
+    // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
+    const std::vector<std::string> environment = child_environment(options);
+    std::vector<char*> envp;
+    for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
+    const std::string binary_path = binary.string();
+    const std::string dir = working_dir.string();
+    char* const argv[] = {const_cast<char*>(binary_path.c_str()), nullptr};
+
+    int out_pipe[2];
+    int err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+        throw std::runtime_error("pipe failed");
+    }
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        // Dies with the test process, even if that one is killed by a timeout.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);
+        ::dup2(out_pipe[1], STDOUT_FILENO);
+        ::dup2(err_pipe[1], STDERR_FILENO);
+        if (::chdir(dir.c_str()) != 0) ::_exit(126);
+        ::execve(binary_path.c_str(), argv, envp.data());
+        ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+
+    std::unique_ptr<ServerProcess> server(new ServerProcess());
+    server->pid_ = pid;
+    server->stdout_reader_ = std::thread([s = server.get(), fd = out_pipe[0]] { s->pump(fd, true); });
+    server->stderr_reader_ = std::thread([s = server.get(), fd = err_pipe[0]] { s->pump(fd, false); });
+
+    const std::string prefix = "Listening on http://";
+    std::string announced;
+    const bool listening = server->wait_for_stdout(
+        [&](const std::vector<std::string>& lines) {
+            for (const auto& line : lines) {
+                if (line.starts_with(prefix)) {
+                    announced = line.substr(prefix.size());
+                    return true;
+                }
+            }
+            return false;
+        },
+        options.startup_deadline);
+    if (!listening) {
+        throw std::runtime_error(binary_path + " did not print its Listening line; stderr: " +
+                                 server->stderr_text());
+    }
+    server->address_ = announced;
+    server->port_ = std::stoi(announced.substr(announced.rfind(':') + 1));
+    return server;
+}
+
+void ServerProcess::pump(int fd, bool is_stdout) {
+    char chunk[4096];
+    while (true) {
+        const ssize_t got = ::read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        const std::lock_guard lock(mutex_);
+        if (is_stdout) {
+            stdout_partial_.append(chunk, static_cast<std::size_t>(got));
+            for (auto newline = stdout_partial_.find('\n'); newline != std::string::npos;
+                 newline = stdout_partial_.find('\n')) {
+                stdout_lines_.push_back(stdout_partial_.substr(0, newline));
+                stdout_partial_.erase(0, newline + 1);
+            }
+        } else {
+            stderr_text_.append(chunk, static_cast<std::size_t>(got));
+        }
+        changed_.notify_all();
+    }
+    ::close(fd);
+}
+
+std::vector<std::string> ServerProcess::stdout_lines() const {
+    const std::lock_guard lock(mutex_);
+    return stdout_lines_;
+}
+
+std::string ServerProcess::stderr_text() const {
+    const std::lock_guard lock(mutex_);
+    return stderr_text_;
+}
+
+bool ServerProcess::wait_for_stdout(const std::function<bool(const std::vector<std::string>&)>& matches,
+                                    std::chrono::milliseconds deadline) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, deadline, [&] { return matches(stdout_lines_); });
+}
+
+bool ServerProcess::wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, deadline, [&] { return stderr_text_.find(needle) != std::string::npos; });
+}
+
+std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds deadline) {
+    if (exit_status_) return exit_status_;
+    const auto give_up = std::chrono::steady_clock::now() + deadline;
+    while (true) {
+        int status = 0;
+        const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+        if (done == pid_) {
+            exit_status_ = decode(status);
+            return exit_status_;
+        }
+        if (std::chrono::steady_clock::now() >= give_up) return std::nullopt;
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+void ServerProcess::send_signal(int signal) {
+    if (!exit_status_) ::kill(pid_, signal);
+}
+
+ServerProcess::~ServerProcess() {
+    if (!exit_status_) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (stdout_reader_.joinable()) stdout_reader_.join();
+    if (stderr_reader_.joinable()) stderr_reader_.join();
+}
+
+}  // namespace support

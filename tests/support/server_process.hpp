@@ -1,0 +1,80 @@
+// A stage's real server binary as a child process: started on a free port with a short slow-request
+// delay, observed through its stdout/stderr, and always killed and reaped (in the destructor, so a
+// failed assertion cannot leave it running). Every wait takes a deadline.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace support {
+
+using namespace std::chrono_literals;
+
+struct ServerOptions {
+    std::string stage{};  // e.g. "01-single-threaded"
+    std::string target{};  // e.g. "listing-21-10"
+    std::chrono::milliseconds slow_request_delay = 300ms;  // WORKBOOK_SLEEP_MS
+    std::map<std::string, std::string> extra_env{};
+    // Wait for the `Listening on` line before returning (and fail if it does not come in time).
+    std::chrono::milliseconds startup_deadline = 10s;
+};
+
+struct ExitStatus {
+    bool exited = false;  // true: exited with `code`; false: killed by `signal`
+    int code = 0;
+    int signal = 0;
+    [[nodiscard]] std::string describe() const;
+};
+
+class ServerProcess {
+public:
+    // Starts the server and waits for its Listening line; throws std::runtime_error on failure.
+    static std::unique_ptr<ServerProcess> start(const ServerOptions& options);
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    [[nodiscard]] std::string address() const { return address_; }  // "127.0.0.1:PORT"
+    [[nodiscard]] int port() const { return port_; }
+    [[nodiscard]] pid_t pid() const { return pid_; }
+
+    [[nodiscard]] std::vector<std::string> stdout_lines() const;
+    [[nodiscard]] std::string stderr_text() const;
+    // Waits until some stdout line satisfies `matches`; false at the deadline.
+    bool wait_for_stdout(const std::function<bool(const std::vector<std::string>&)>& matches,
+                         std::chrono::milliseconds deadline);
+    bool wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline);
+
+    // The exit status once the process has ended, or nullopt if it still runs at the deadline.
+    std::optional<ExitStatus> wait_for_exit(std::chrono::milliseconds deadline);
+    void send_signal(int signal);
+
+private:
+    ServerProcess() = default;
+    void pump(int fd, bool is_stdout);
+
+    pid_t pid_ = -1;
+    std::string address_;
+    int port_ = 0;
+    std::optional<ExitStatus> exit_status_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::string> stdout_lines_;
+    std::string stdout_partial_;
+    std::string stderr_text_;
+    std::thread stdout_reader_;
+    std::thread stderr_reader_;
+};
+
+}  // namespace support
