@@ -1,8 +1,9 @@
 #include "rs/net.hpp"
 
+#include "rs/print.hpp"
+
 #include <cerrno>
 #include <cstdio>
-#include <iostream>
 #include <memory>
 
 #include <netdb.h>
@@ -164,7 +165,7 @@ io::Result<TcpListener> TcpListener::bind(std::string_view address) {
             TcpListener listener(fd);
             auto bound = listener.local_addr();
             if (bound.is_ok()) {
-                std::cout << "Listening on http://" << bound.value() << std::endl;
+                rs::println("Listening on http://" + bound.value());
             }
             return Ok(std::move(listener));
         }

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Compile-checks a listing that must not compile, and matches the diagnostic that plays rustc's part.
+
+    compile_fail.py --expect EXPECTED [--print] -- COMPILER FLAGS... SOURCE...
+
+Each SOURCE is compiled on its own (-fsyntax-only). The check passes only if the compiler fails and
+every non-empty line of EXPECTED appears in its diagnostics (paths shown relative to the workbook's
+root, no colour). A non-zero exit for any other reason - a missing file, a different error - fails.
+--print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
+"""
+import argparse
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*[mK]", "", text)
+    text = text.replace(str(ROOT) + "/", "")
+    return text
+
+
+def diagnostics(command: list[str]) -> tuple[bool, str]:
+    flags = [arg for arg in command if not arg.endswith(".cpp")]
+    sources = [arg for arg in command if arg.endswith(".cpp")]
+    if not sources:
+        sys.exit("compile_fail.py: no .cpp source given")
+    failed = False
+    output = []
+    for source in sources:
+        if not pathlib.Path(source).is_file():
+            sys.exit(f"compile_fail.py: no such source: {source}")
+        run = subprocess.run(flags + ["-fsyntax-only", "-fdiagnostics-color=never", source],
+                             capture_output=True, text=True, cwd=ROOT)
+        failed |= run.returncode != 0
+        output.append(normalise(run.stderr))
+    return failed, "".join(output)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--expect", type=pathlib.Path)
+    parser.add_argument("--print", action="store_true")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    failed, text = diagnostics(command)
+    if args.print:
+        sys.stdout.write(text)
+        return 0
+    if not failed:
+        print("FAIL: the listing compiled, but it must not")
+        return 1
+    expected = [line.strip() for line in args.expect.read_text().splitlines() if line.strip()]
+    missing = [line for line in expected if line not in text]
+    if missing:
+        print("FAIL: the compiler failed, but not with the expected diagnostic.")
+        print("Missing:\n  " + "\n  ".join(missing))
+        print("Diagnostics were:\n" + text)
+        return 1
+    print("ok: fails to compile with:\n  " + "\n  ".join(expected))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
