@@ -1,0 +1,532 @@
+#!/usr/bin/env python3
+"""Keeps what the docs quote true: every quoted output is produced here, every C++ line is the source's.
+
+    docs/regenerate.py --write [--build-root BUILD] [-- COMPILER FLAGS...]   rewrite the quotes
+    docs/regenerate.py --check [--build-root BUILD] [-- COMPILER FLAGS...]   fail on any drift (the test)
+
+What it looks at in docs/*.md (and nothing else):
+
+  <!-- code: PATH -->          must be followed at once by a ```cpp block whose lines are a verbatim,
+  ```cpp                       contiguous run of lines of PATH (relative to the workbook's root). The
+  ...                          block may drop a common leading indent (all its lines the same amount).
+  ```                          A ```cpp block without this marker is an error: C++ is never copied by hand.
+
+  <!-- output: KEY -->         must be followed at once by a ```text block holding what KEY produces
+  ```text                      now (see KEYS below). --write replaces the block; --check compares,
+  ...                          after the normalisation rules below, and names page and line.
+  ```
+
+  <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
+  ...                               up to <!-- end generated -->; written and checked like an output.
+
+KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a function):
+
+  diagnostic LISTING          the normalised g++ diagnostics of a listing that does not compile, from
+                              tests/compile_fail.py --print, with the compile-fail tests' flags (the
+                              Meson test passes compile_fail_command after `--`; the default matches it).
+  run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
+                              folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200; each
+                              REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
+                              is `GET path HTTP/1.1`, `empty` connects and closes without a byte. Shows
+                              stdout and stderr as they interleave; when the server exits by itself the
+                              last line is `[process exited with status N]`, otherwise it is killed.
+  workbook list               `./workbook list`.
+  workbook diff A B           `./workbook diff A B` (no colour).
+
+  Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
+  and with `| any order`: the lines may come in any order (threads race to print), so the check compares
+  them sorted, while the page keeps the order of a real run, as the Rust book marks such output.
+
+NORMALISATION (applied to the page's block and to the fresh output before comparing; --write writes
+real output):
+  - worker ids:  `Worker 3` / `worker 3` -> `Worker <id>`   (which worker takes a job is up to the OS)
+  - ports:       `127.0.0.1:41233` -> `127.0.0.1:<port>`     (the server binds port 0; --write shows 7878)
+  - sanitizer reports: hex addresses -> `0x<addr>`, `==1234==` -> `==<pid>==`, `T12` -> `T<n>`
+"""
+import argparse
+import concurrent.futures
+import difflib
+import os
+import pathlib
+import re
+import select
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+DEFAULT_COMPILER = ["g++", "-std=c++23", "-Wall", "-Wextra", "-I" + str(ROOT / "common")]
+
+CODE_MARKER = re.compile(r"^\s*<!--\s*code:\s*(?P<path>\S+)\s*-->\s*$")
+OUTPUT_MARKER = re.compile(r"^\s*<!--\s*output:\s*(?P<key>.+?)\s*-->\s*$")
+GENERATED_MARKER = re.compile(r"^\s*<!--\s*generated:\s*(?P<key>.+?)\s*-->\s*$")
+GENERATED_END = re.compile(r"^\s*<!--\s*end generated\s*-->\s*$")
+FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[\w+-]*)\s*$")
+CPP_LANGS = {"cpp", "c++", "cxx", "cc", "hpp"}
+
+
+class DocsError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------
+# The listings table (steps/*/listings.tsv)
+
+def listing_rows():
+    """Every row as dict(stage, listing, target, kind, title), stages in order."""
+    rows = []
+    for table in sorted(ROOT.glob("steps/*/listings.tsv")):
+        lines = table.read_text().splitlines()
+        for line in lines[1:]:
+            if not line.strip():
+                continue
+            fields = line.split("\t")
+            if len(fields) < 4:
+                raise DocsError(f"{table.relative_to(ROOT)}: malformed row: {line!r}")
+            rows.append(dict(stage=table.parent.name, listing=fields[0], target=fields[1], kind=fields[2],
+                             title=fields[3] if len(fields) > 3 else ""))
+    return rows
+
+
+def find_listing(listing):
+    for row in listing_rows():
+        if row["listing"] == listing:
+            return row
+    raise DocsError(f"unknown listing {listing!r} (not in any steps/*/listings.tsv)")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Key runners
+
+class Context:
+    def __init__(self, build_root, compiler):
+        self.build_root = build_root
+        self.compiler = compiler
+
+
+def run_diagnostic(context, listing):
+    row = find_listing(listing)
+    folder = ROOT / "steps" / row["stage"] / row["target"]
+    sources = sorted(str(path) for path in folder.glob("*.cpp"))
+    if not sources:
+        raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print", "--"]
+                         + context.compiler + sources, capture_output=True, text=True, cwd=ROOT)
+    if run.returncode != 0:
+        raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
+    if not run.stdout.strip():
+        raise DocsError(f"listing {listing} compiles without a diagnostic: nothing to quote")
+    return run.stdout
+
+
+def http_exchange(port, request, deadline_s=15.0):
+    with socket.create_connection(("127.0.0.1", port), timeout=deadline_s) as connection:
+        if request == "empty":
+            connection.shutdown(socket.SHUT_WR)
+        else:
+            connection.sendall(f"GET {request} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        try:
+            while connection.recv(65536):
+                pass
+        except OSError:
+            pass  # a reset is an answer too (e.g. the server died)
+
+
+def run_server(context, listing, *requests):
+    row = find_listing(listing)
+    if row["kind"] == "does-not-compile":
+        raise DocsError(f"listing {listing} does not compile: use `diagnostic {listing}`")
+    executable = context.build_root / "steps" / row["stage"] / row["target"]
+    if not executable.is_file():
+        raise DocsError(f"{executable} is not built (ninja -C {context.build_root})")
+    env = dict(os.environ, WORKBOOK_ADDR="127.0.0.1:0", WORKBOOK_SLEEP_MS="200")
+    process = subprocess.Popen([str(executable)], cwd=ROOT / "steps" / row["stage"], env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = bytearray()
+
+    def read_for(seconds, until=None):
+        """Collects output for up to `seconds`; stops early once `until(text)` holds, or at quiet EOF."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if until and until(output.decode(errors="replace")):
+                return True
+            ready, _, _ = select.select([process.stdout], [], [], min(0.05, max(0.0, end - time.monotonic())))
+            if ready:
+                chunk = os.read(process.stdout.fileno(), 65536)
+                if not chunk:
+                    return until is None
+                output.extend(chunk)
+        return False
+
+    try:
+        listening = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
+        if not read_for(10, lambda text: listening.search(text)):
+            raise DocsError(f"{listing} did not print its Listening line: {output.decode(errors='replace')!r}")
+        port = int(listening.search(output.decode()).group(1))
+        for request in requests:
+            http_exchange(port, request)
+            read_for(0.1)
+        # Let it finish what it prints (a panic, a shutdown), then stop it if it still runs.
+        quiet_since = time.monotonic()
+        give_up = time.monotonic() + 10
+        while time.monotonic() < give_up and process.poll() is None:
+            before = len(output)
+            read_for(0.1)
+            if len(output) != before:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 0.5:
+                break
+        status = process.poll()
+        if status is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        read_for(1)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    text = output.decode(errors="replace").replace(f"127.0.0.1:{port}", "127.0.0.1:7878")
+    if status is not None:
+        text += f"[process exited with status {status}]\n"
+    return text
+
+
+def run_workbook(context, *args):
+    env = dict(os.environ, NO_COLOR="1")
+    run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
+                         env=env, stdin=subprocess.DEVNULL)
+    if run.returncode != 0:
+        raise DocsError(f"./workbook {' '.join(args)} failed: {run.stderr.strip()}")
+    return run.stdout.lstrip("\n")
+
+
+# The registry: a key's first words select its runner; the rest are the runner's arguments.
+KEY_RUNNERS = [
+    (re.compile(r"^diagnostic (\S+)$"), run_diagnostic),
+    (re.compile(r"^run (\S+)((?: \S+)*)$"), lambda context, listing, requests: run_server(context, listing, *requests.split())),
+    (re.compile(r"^workbook (list)$"), run_workbook),
+    (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Filters and normalisation
+
+def split_key(key):
+    """'run 21-20 / | grep Worker | any order' -> ('run 21-20 /', [('grep', 'Worker')], any_order)."""
+    parts = [part.strip() for part in key.split(" | ")]
+    base, filters, any_order = parts[0], [], False
+    for part in parts[1:]:
+        name, _, argument = part.partition(" ")
+        if part == "any order":
+            any_order = True
+        elif name in ("grep", "head", "tail") and argument:
+            if name in ("head", "tail") and not argument.isdigit():
+                raise DocsError(f"`{name}` takes a number of lines, not {argument!r}")
+            filters.append((name, argument))
+        else:
+            raise DocsError(f"unknown filter {part!r} (grep REGEX, head N, tail N, any order)")
+    return base, filters, any_order
+
+
+def apply_filters(text, filters):
+    lines = text.splitlines()
+    for name, argument in filters:
+        if name == "grep":
+            lines = [line for line in lines if re.search(argument, line)]
+        elif name == "head":
+            lines = lines[:int(argument)]
+        elif name == "tail":
+            lines = lines[-int(argument):] if int(argument) else []
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+NORMALISATION = [
+    (re.compile(r"\b([Ww]orker) \d+"), r"\1 <id>"),
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x<addr>"),
+    (re.compile(r"==\d+=="), "==<pid>=="),
+    (re.compile(r"\bT\d+\b"), "T<n>"),
+]
+
+
+def normalise(text, any_order):
+    lines = [line.rstrip() for line in text.splitlines()]
+    for pattern, replacement in NORMALISATION:
+        lines = [pattern.sub(replacement, line) for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    return sorted(lines) if any_order else lines
+
+
+class Producer:
+    """Runs each key once, however many pages quote it."""
+
+    def __init__(self, context):
+        self.context = context
+        self.cache = {}
+
+    def raw(self, base):
+        if base not in self.cache:
+            for pattern, runner in KEY_RUNNERS:
+                match = pattern.match(base)
+                if match:
+                    try:
+                        self.cache[base] = runner(self.context, *match.groups())
+                    except DocsError as error:
+                        self.cache[base] = error
+                    break
+            else:
+                self.cache[base] = DocsError(f"unknown output key {base!r} (see docs/regenerate.py KEYS)")
+        if isinstance(self.cache[base], DocsError):
+            raise self.cache[base]
+        return self.cache[base]
+
+    def produce(self, key):
+        base, filters, any_order = split_key(key)
+        return apply_filters(self.raw(base), filters), any_order
+
+    def prefetch(self, keys):
+        """Runs distinct keys two at a time (the machine is shared)."""
+        bases = sorted({split_key(key)[0] for key in keys if is_valid_key(key)})
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda base: self.raw_or_none(base), bases))
+
+    def raw_or_none(self, base):
+        try:
+            return self.raw(base)
+        except DocsError:
+            return None
+
+
+def is_valid_key(key):
+    try:
+        split_key(key)
+        return True
+    except DocsError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# Generated Markdown (docs/README.md's stage table)
+
+def stage_table():
+    stages = []
+    for row in listing_rows():
+        if not stages or stages[-1][0] != row["stage"]:
+            stages.append((row["stage"], []))
+        stages[-1][1].append(row)
+    kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)"}
+    lines = ["| stage | listings | run | test |", "|---|---|---|---|"]
+    for stage, rows in stages:
+        number = stage[:2]
+        pages = sorted(DOCS.glob(f"{number}-*.md"))
+        name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
+        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}" for row in rows)
+        lines.append(f"| {name} | {listings} | `./workbook run {number}` | `./workbook test {number}` |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"stage-table": stage_table}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pages
+
+def read_fenced_block(lines, start):
+    """lines[start] must open a fence; returns (lang, indent, body lines, index of the closing fence)."""
+    opening = FENCE.match(lines[start]) if start < len(lines) else None
+    if not opening:
+        return None
+    indent = opening.group("indent")
+    for end in range(start + 1, len(lines)):
+        if lines[end].strip() == "```":
+            body = [line[len(indent):] if line.startswith(indent) else line.lstrip() for line in lines[start + 1:end]]
+            return opening.group("lang"), indent, body, end
+    raise DocsError(f"line {start + 1}: the fence opened here is never closed")
+
+
+def code_matches(block, source_lines):
+    """True if `block` (after dropping one common indent) is a contiguous run of `source_lines`."""
+    if not block:
+        return False
+    block = [line.rstrip() for line in block]
+    source = [line.rstrip() for line in source_lines]
+    anchor = next(index for index, line in enumerate(block) if line) if any(block) else None
+    if anchor is None:
+        return False
+    for start in range(0, len(source) - len(block) + 1):
+        candidate = source[start + anchor]
+        if not candidate.endswith(block[anchor]):
+            continue
+        indent = candidate[:len(candidate) - len(block[anchor])]
+        if indent.strip():
+            continue
+        if all((source[start + offset] == indent + line) if line else not source[start + offset]
+               for offset, line in enumerate(block)):
+            return True
+    return False
+
+
+def closest_source_line(block, source_lines):
+    """The first block line that appears nowhere in the source (for the error message)."""
+    stripped = {line.strip() for line in source_lines}
+    for line in block:
+        if line.strip() and line.strip() not in stripped:
+            return line.strip()
+    return None
+
+
+def check_code_block(page, marker_line, path, block, problems):
+    source = ROOT / path
+    where = f"{page.relative_to(ROOT)}:{marker_line + 1}"
+    if not source.is_file():
+        problems.append(f"{where}: code from unknown path {path}")
+        return
+    source_lines = source.read_text().splitlines()
+    if code_matches(block, source_lines):
+        return
+    stray = closest_source_line(block, source_lines)
+    detail = f"this line is not in it: {stray!r}" if stray else "its lines are there, but not contiguous or in this order"
+    problems.append(f"{where}: the ```cpp block is not a verbatim run of lines of {path}; {detail}")
+
+
+def process_page(page, producer, write, problems):
+    lines = page.read_text().splitlines()
+    new_lines = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        code = CODE_MARKER.match(line)
+        output = OUTPUT_MARKER.match(line)
+        generated = GENERATED_MARKER.match(line)
+        fence = FENCE.match(line)
+        where = f"{page.relative_to(ROOT)}:{index + 1}"
+        if code or output:
+            new_lines.append(line)
+            try:
+                block = read_fenced_block(lines, index + 1)
+            except DocsError as error:
+                problems.append(f"{page.relative_to(ROOT)}: {error}")
+                return
+            expected_lang = "cpp" if code else "text"
+            if block is None or (block[0] in CPP_LANGS) != (expected_lang == "cpp") or (output and block[0] != "text"):
+                problems.append(f"{where}: the marker must be followed at once by a ```{expected_lang} block")
+                index += 1
+                continue
+            lang, indent, body, end = block
+            if code:
+                check_code_block(page, index, code.group("path"), body, problems)
+                new_lines.extend(lines[index + 1:end + 1])
+            else:
+                key = output.group("key")
+                try:
+                    produced, any_order = producer.produce(key)
+                except DocsError as error:
+                    problems.append(f"{where}: {error}")
+                    new_lines.extend(lines[index + 1:end + 1])
+                    index = end + 1
+                    continue
+                page_text = "\n".join(body)
+                if write:
+                    new_lines.append(lines[index + 1])
+                    new_lines.extend(indent + produced_line if produced_line else ""
+                                     for produced_line in produced.rstrip("\n").split("\n") if produced.strip())
+                    new_lines.append(lines[end])
+                else:
+                    new_lines.extend(lines[index + 1:end + 1])
+                    if normalise(page_text, any_order) != normalise(produced, any_order):
+                        diff = difflib.unified_diff(normalise(page_text, any_order), normalise(produced, any_order),
+                                                    "page", "produced now", lineterm="", n=1)
+                        problems.append(f"{where}: the quote of `{key}` differs from what it produces now "
+                                        f"(docs/regenerate.py --write updates it; compared after normalising):\n    "
+                                        + "\n    ".join(diff))
+            index = end + 1
+            continue
+        if generated:
+            new_lines.append(line)
+            name = generated.group("key")
+            end = next((position for position in range(index + 1, len(lines)) if GENERATED_END.match(lines[position])), None)
+            if end is None or name not in GENERATORS:
+                problems.append(f"{where}: " + ("no <!-- end generated --> after this marker" if end is None
+                                                else f"unknown generated section {name!r}"))
+                index += 1
+                continue
+            produced = GENERATORS[name]().rstrip("\n").split("\n")
+            if write:
+                new_lines.extend(produced)
+            else:
+                new_lines.extend(lines[index + 1:end])
+                if [entry.rstrip() for entry in lines[index + 1:end]] != produced:
+                    problems.append(f"{where}: the generated section {name!r} is out of date (docs/regenerate.py --write)")
+            new_lines.append(lines[end])
+            index = end + 1
+            continue
+        if fence:
+            block = None
+            try:
+                block = read_fenced_block(lines, index)
+            except DocsError as error:
+                problems.append(f"{page.relative_to(ROOT)}: {error}")
+                return
+            if block[0] in CPP_LANGS:
+                problems.append(f"{where}: a ```{block[0]} block without a <!-- code: PATH --> marker on the line before")
+            new_lines.extend(lines[index:block[3] + 1])
+            index = block[3] + 1
+            continue
+        new_lines.append(line)
+        index += 1
+    if write:
+        text = "\n".join(new_lines) + "\n"
+        if text != page.read_text():
+            page.write_text(text)
+            print(f"updated {page.relative_to(ROOT)}")
+
+
+def output_keys(pages):
+    keys = []
+    for page in pages:
+        for line in page.read_text().splitlines():
+            match = OUTPUT_MARKER.match(line)
+            if match:
+                keys.append(match.group("key"))
+    return keys
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="rewrite every output block and generated section")
+    mode.add_argument("--check", action="store_true", help="fail, naming page and line, on any drift")
+    parser.add_argument("--build-root", type=pathlib.Path, default=ROOT / "build",
+                        help="the build folder holding the servers (default: build/)")
+    parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:split])
+    compiler = argv[split + 1:] or DEFAULT_COMPILER  # after --: the compile-fail tests' command
+    pages = [path.resolve() for path in args.pages] or sorted(DOCS.glob("*.md"))
+    producer = Producer(Context(args.build_root.resolve(), compiler))
+    producer.prefetch(output_keys(pages))
+    problems = []
+    for page in pages:
+        try:
+            process_page(page, producer, args.write, problems)
+        except DocsError as error:
+            problems.append(f"{page.relative_to(ROOT)}: {error}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"\n{len(problems)} problem(s) in the docs", file=sys.stderr)
+        return 1
+    print(f"ok: {len(pages)} page(s), quotes and code match the sources")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
