@@ -9,6 +9,7 @@ root, no colour). A non-zero exit for any other reason - a missing file, a diffe
 --print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
 """
 import argparse
+import os
 import pathlib
 import re
 import subprocess
@@ -23,6 +24,11 @@ def normalise(text: str) -> str:
     return text
 
 
+def fold_quotes(text: str) -> str:
+    """Where no UTF-8 locale exists g++ still prints '' quotes; match either way."""
+    return text.replace("\u2018", "'").replace("\u2019", "'")
+
+
 def diagnostics(command: list[str]) -> tuple[bool, str]:
     flags = [arg for arg in command if not arg.endswith(".cpp")]
     sources = [arg for arg in command if arg.endswith(".cpp")]
@@ -33,8 +39,10 @@ def diagnostics(command: list[str]) -> tuple[bool, str]:
     for source in sources:
         if not pathlib.Path(source).is_file():
             sys.exit(f"compile_fail.py: no such source: {source}")
+        # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
+        # output (which the docs quote) does not depend on the caller's.
         run = subprocess.run(flags + ["-fsyntax-only", "-fdiagnostics-color=never", source],
-                             capture_output=True, text=True, cwd=ROOT)
+                             capture_output=True, text=True, cwd=ROOT, env={**os.environ, "LC_ALL": "C.UTF-8"})
         failed |= run.returncode != 0
         output.append(normalise(run.stderr))
     return failed, "".join(output)
@@ -55,7 +63,7 @@ def main() -> int:
         print("FAIL: the listing compiled, but it must not")
         return 1
     expected = [line.strip() for line in args.expect.read_text().splitlines() if line.strip()]
-    missing = [line for line in expected if line not in text]
+    missing = [line for line in expected if fold_quotes(line) not in fold_quotes(text)]
     if missing:
         print("FAIL: the compiler failed, but not with the expected diagnostic.")
         print("Missing:\n  " + "\n  ".join(missing))
