@@ -40,6 +40,11 @@ struct RequestRecord {
     std::string error;      // what went wrong, if anything
 
     [[nodiscard]] double seconds() const { return std::chrono::duration<double>(finish - start).count(); }
+    // The server ended the connection without answering: a clean close, or a reset (RST), which is what
+    // closing with the request still unread in the kernel's buffer sends. Which one comes is timing.
+    [[nodiscard]] bool closed_without_response() const {
+        return outcome == Outcome::ClosedWithoutResponse || outcome == Outcome::Reset;
+    }
 };
 
 // What to send: a request for `path` (`GET {path} HTTP/1.1` plus Host), or `raw` bytes as they are
