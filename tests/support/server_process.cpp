@@ -150,9 +150,17 @@ bool ServerProcess::wait_for_stdout(const std::function<bool(const std::vector<s
     return changed_.wait_for(lock, deadline, [&] { return matches(stdout_lines_); });
 }
 
-bool ServerProcess::wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline) {
+bool ServerProcess::wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline,
+                                    std::size_t times) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, deadline, [&] { return stderr_text_.find(needle) != std::string::npos; });
+    return changed_.wait_for(lock, deadline, [&] {
+        std::size_t found = 0;
+        for (auto at = stderr_text_.find(needle); at != std::string::npos && found < times;
+             at = stderr_text_.find(needle, at + needle.size())) {
+            ++found;
+        }
+        return found >= times;
+    });
 }
 
 std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds deadline) {

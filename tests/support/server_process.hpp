@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -54,7 +55,8 @@ public:
     // Waits until some stdout line satisfies `matches`; false at the deadline.
     bool wait_for_stdout(const std::function<bool(const std::vector<std::string>&)>& matches,
                          std::chrono::milliseconds deadline);
-    bool wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline);
+    // Waits until stderr holds `needle` (at least `times` times); false at the deadline.
+    bool wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline, std::size_t times = 1);
 
     // The exit status once the process has ended, or nullopt if it still runs at the deadline.
     std::optional<ExitStatus> wait_for_exit(std::chrono::milliseconds deadline);

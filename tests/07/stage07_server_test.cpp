@@ -1,0 +1,106 @@
+// Stage 07, from outside: listing 21-21 (the lock held while the job runs, as Rust's `while let`
+// does) serves one request at a time and dies whole when one job panics; the literal C++ translation
+// (21-21-literal, the guard gone before the body) behaves like listing 21-20 instead.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "http_client.hpp"
+#include "pool_checks.hpp"
+#include "server_process.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto delay = 300ms;
+const std::string worker_panic = "thread '<unnamed>' panicked at";
+const std::string poisoned = "called `Result::unwrap()` on an `Err` value: PoisonError { .. }";
+
+std::unique_ptr<ServerProcess> start_listing(const char* target) {
+    return ServerProcess::start({.stage = "07-while-let-bug", .target = target, .slow_request_delay = delay});
+}
+
+std::unique_ptr<ServerProcess> start_listing_21_21() { return start_listing("listing-21-21"); }
+std::unique_ptr<ServerProcess> start_literal_translation() { return start_listing("listing-21-21-literal"); }
+
+// A client that connects and closes without sending a byte: handle_connection's
+// `lines().next().unwrap()` then panics inside job().
+void connect_and_close(const ServerProcess& server) {
+    (void)send_request(server.address(), {.label = "empty", .raw = ""}, 50ms);
+}
+
+}  // namespace
+
+TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
+    auto server = start_listing_21_21();
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
+    for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 0.6);
+    EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 4U);
+}
+
+TEST(Stage07_Server, RootWaitsBehindASleepWhileThreeWorkersAreIdle) {
+    auto server = start_listing_21_21();
+    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
+                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
+    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
+    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    // `/`, sent a quarter into the delay, is received only once the /sleep job is done and its
+    // worker's guard is dropped at the end of the loop body.
+    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` should wait for `/sleep`";
+    EXPECT_GT(records[1].seconds(), 0.4 * std::chrono::duration<double>(delay).count());
+}
+
+TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
+    // The job panics while its worker holds the guard: unwinding drops the guard and poisons the
+    // mutex. Each other worker then gets Err(PoisonError) from lock(), and its unwrap() panics too.
+    // With the last worker goes the receiver, and the next request's send panics main: exit 101.
+    auto server = start_listing_21_21();
+    connect_and_close(*server);
+    ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s, 4)) << server->stderr_text();
+    const auto log = server->stderr_text();
+    EXPECT_EQ(occurrences(log, "called `Option::unwrap()` on a `None` value"), 1U) << log;
+    EXPECT_EQ(occurrences(log, poisoned), 3U) << "the three other workers die on the poisoned lock\n" << log;
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U) << "only one job ever ran";
+
+    const auto after = request_until_exit(*server);
+    ASSERT_TRUE(after.status.has_value()) << "the server should have ended; stderr: " << server->stderr_text();
+    EXPECT_TRUE(after.status->exited) << after.status->describe();
+    EXPECT_EQ(after.status->code, 101) << after.status->describe();
+    for (const auto& record : after.records) EXPECT_NE(record.outcome, Outcome::Response) << record.label;
+    EXPECT_NE(server->stderr_text().find("called `Result::unwrap()` on an `Err` value: SendError { .. }"),
+              std::string::npos)
+        << server->stderr_text();
+}
+
+TEST(Stage07_LiteralServer, FourSleepsStillRunSideBySide) {
+    auto server = start_literal_translation();
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
+    for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 2.5) << "C++ destroyed the guard before the job ran: the sleeps should overlap";
+    EXPECT_LE(parallelism, 4.4);
+    const auto ids = worker_job_ids(server->stdout_lines());
+    EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3}));
+}
+
+TEST(Stage07_LiteralServer, AnEmptyConnectionEndsOnlyItsWorkerAndPoisonsNothing) {
+    auto server = start_literal_translation();
+    connect_and_close(*server);
+    ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
+
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
+    for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 1.4);
+    EXPECT_LT(parallelism, 2.7) << "three workers should be left";
+    EXPECT_EQ(occurrences(server->stderr_text(), worker_panic), 1U) << server->stderr_text();
+    EXPECT_EQ(occurrences(server->stderr_text(), "PoisonError"), 0U) << server->stderr_text();
+    EXPECT_FALSE(server->wait_for_exit(0ms).has_value()) << "the server itself keeps running";
+}

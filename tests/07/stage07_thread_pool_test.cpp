@@ -1,0 +1,40 @@
+// Stage 07, listing 21-21: the ThreadPool whose workers hold the lock while the job runs (the
+// listing's thread_pool.cpp, compiled in). Four workers, yet at most one job runs at a time.
+#include <gtest/gtest.h>
+
+#include "job_probe.hpp"
+#include "thread_pool.hpp"
+
+using namespace std::chrono_literals;
+using hello::ThreadPool;
+using support::JobProbe;
+using support::OpenGateOnExit;
+
+namespace {
+
+constexpr std::size_t workers = 4;
+constexpr auto deadline = 5s;
+
+}  // namespace
+
+TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
+    auto probe = JobProbe::make();
+    const OpenGateOnExit release(probe);
+    auto pool = ThreadPool(workers);
+    for (std::size_t i = 0; i < workers; ++i) {
+        pool.execute([probe] {
+            auto running = probe->enter();
+            probe->wait_at_gate(deadline);
+        });
+    }
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running == 1; }, deadline))
+        << "one job should be running, held at the gate";
+    // Three workers are idle and three jobs are queued, but the running job's worker holds the lock
+    // the others need to receive. Give a pool that released it time to start a second job.
+    EXPECT_FALSE(probe->wait_until([](const auto& counts) { return counts.started > 1; }, 300ms))
+        << "a second job started while the first was running: the lock was not held through the job";
+
+    probe->open_gate();
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers; }, deadline));
+    EXPECT_EQ(probe->counts().peak_running, 1U) << "the jobs should have run one after another";
+}

@@ -1,0 +1,122 @@
+// What unit tests of a thread pool hand to its jobs: a record of how many jobs run at once and on
+// which threads, a gate that holds jobs until the test opens it, and a barrier the jobs meet at.
+// Every wait has a deadline, so a pool that never runs a job fails the test instead of hanging it.
+// Jobs hold the probe through a shared_ptr: a test that fails early cannot leave them a dangling one.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace support {
+
+class JobProbe {
+public:
+    struct Counts {
+        std::size_t started = 0;
+        std::size_t running = 0;
+        std::size_t peak_running = 0;  // the most jobs between enter() and leaving, at one instant
+        std::size_t finished = 0;
+        std::size_t met_at_barrier = 0;   // arrive_and_wait() calls that saw every party arrive
+        std::set<std::thread::id> threads;  // every thread a job ran on
+    };
+
+    // Marks a job as running until the returned object is destroyed.
+    class Running {
+    public:
+        explicit Running(JobProbe& probe) : probe_(probe) {}
+        Running(const Running&) = delete;
+        Running& operator=(const Running&) = delete;
+        ~Running() { probe_.leave(); }
+
+    private:
+        JobProbe& probe_;
+    };
+
+    [[nodiscard]] static std::shared_ptr<JobProbe> make() { return std::make_shared<JobProbe>(); }
+
+    // Job side.
+    [[nodiscard]] Running enter() {
+        {
+            const std::lock_guard lock(mutex_);
+            ++counts_.started;
+            counts_.peak_running = std::max(counts_.peak_running, ++counts_.running);
+            counts_.threads.insert(std::this_thread::get_id());
+        }
+        changed_.notify_all();
+        return Running(*this);
+    }
+
+    // Blocks until the test opens the gate; false if it stayed closed until the deadline.
+    bool wait_at_gate(std::chrono::milliseconds deadline) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, deadline, [&] { return gate_open_; });
+    }
+
+    // A one-shot barrier of `parties`: true once all have arrived, false if they had not by the deadline.
+    bool arrive_and_wait(std::size_t parties, std::chrono::milliseconds deadline) {
+        std::unique_lock lock(mutex_);
+        ++arrived_;
+        changed_.notify_all();
+        const bool met = changed_.wait_for(lock, deadline, [&] { return arrived_ >= parties; });
+        if (met) ++counts_.met_at_barrier;
+        return met;
+    }
+
+    // Test side.
+    void open_gate() {
+        {
+            const std::lock_guard lock(mutex_);
+            gate_open_ = true;
+        }
+        changed_.notify_all();
+    }
+
+    // Waits until `holds` is true of the counts; false at the deadline.
+    bool wait_until(const std::function<bool(const Counts&)>& holds, std::chrono::milliseconds deadline) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, deadline, [&] { return holds(counts_); });
+    }
+
+    [[nodiscard]] Counts counts() const {
+        const std::lock_guard lock(mutex_);
+        return counts_;
+    }
+
+private:
+    void leave() {
+        {
+            const std::lock_guard lock(mutex_);
+            --counts_.running;
+            ++counts_.finished;
+        }
+        changed_.notify_all();
+    }
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    Counts counts_;
+    bool gate_open_ = false;
+    std::size_t arrived_ = 0;
+};
+
+// Opens the probe's gate when the test's scope ends, so that jobs still held there after a failed
+// assertion finish at once instead of waiting out their deadline.
+class OpenGateOnExit {
+public:
+    explicit OpenGateOnExit(std::shared_ptr<JobProbe> probe) : probe_(std::move(probe)) {}
+    OpenGateOnExit(const OpenGateOnExit&) = delete;
+    OpenGateOnExit& operator=(const OpenGateOnExit&) = delete;
+    ~OpenGateOnExit() { probe_->open_gate(); }
+
+private:
+    std::shared_ptr<JobProbe> probe_;
+};
+
+}  // namespace support
