@@ -59,9 +59,25 @@ public:
     T* operator->() { return &*value_; }
     const T* operator->() const { return &*value_; }
 
+    // Rust's take(): moves the value out and leaves None behind.
+    Option take() {
+        Option taken = std::move(*this);
+        value_.reset();
+        return taken;
+    }
+    // Rust's as_ref(): Option<&T>. An Option cannot hold a reference, so it holds a pointer; use `->`.
+    Option<const T*> as_ref() const {
+        if (!value_) return None;
+        return &*value_;
+    }
+
 private:
     std::optional<T> value_;
 };
+
+// Rust's std::mem::drop: takes ownership of a value and destroys it here and now.
+template <class T>
+void drop(T /*value*/) {}
 
 template <class T>
 struct OkValue {
