@@ -1,0 +1,125 @@
+// Each stage's verdict on hand-made records: the stage behaving as the book says, and not.
+#include <gtest/gtest.h>
+
+#include "scenarios.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Clock::time_point t0 = Clock::time_point{} + 1h;
+constexpr auto delay = 1000ms;
+
+RequestRecord record(std::string path, std::chrono::milliseconds start, std::chrono::milliseconds finish,
+                     Outcome outcome = Outcome::Response) {
+    RequestRecord made;
+    made.label = path;
+    made.path = std::move(path);
+    made.start = t0 + start;
+    made.finish = t0 + finish;
+    made.outcome = outcome;
+    if (outcome == Outcome::Response) made.response.status_line = "HTTP/1.1 200 OK";
+    return made;
+}
+
+std::vector<RequestRecord> sleeps_finishing_at(std::initializer_list<std::chrono::milliseconds> finishes) {
+    std::vector<RequestRecord> records;
+    for (const auto finish : finishes) records.push_back(record("/sleep", 0ms, finish));
+    return records;
+}
+
+ServerEnd exited(int code, std::chrono::milliseconds at) { return {{.exited = true, .code = code}, t0 + at}; }
+
+}  // namespace
+
+TEST(Demo_Verdicts, Stage01RootWaitsBehindSleep) {
+    const auto waited = root_waits_behind_sleep({record("/sleep", 0ms, 1000ms), record("/", 250ms, 1001ms)}, delay);
+    EXPECT_TRUE(waited.as_the_book_says);
+    EXPECT_EQ(waited.line, "`/` waited 0.75 s behind `/sleep`: one thread serves one request at a time");
+    const auto did_not = root_waits_behind_sleep({record("/sleep", 0ms, 1000ms), record("/", 250ms, 252ms)}, delay);
+    EXPECT_FALSE(did_not.as_the_book_says) << did_not.line;
+}
+
+TEST(Demo_Verdicts, Stage02RootAtOnceAndEverySleepSideBySide) {
+    auto records = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms, 1002ms});
+    records.push_back(record("/", 250ms, 252ms));
+    const auto verdict = thread_per_request(records, delay);
+    EXPECT_TRUE(verdict.as_the_book_says);
+    EXPECT_EQ(verdict.line, "`/` answered in 0.00 s; 5 of 5 `/sleep` ran at once (parallelism 5.0): a thread for "
+                            "every request, and no cap");
+    auto capped = sleeps_finishing_at({1000ms, 1000ms, 1000ms, 1000ms, 2000ms});
+    capped.push_back(record("/", 250ms, 252ms));
+    EXPECT_FALSE(thread_per_request(capped, delay).as_the_book_says);
+}
+
+TEST(Demo_Verdicts, Stage03And04ConnectionDroppedUnanswered) {
+    const auto dropped = dropped_unanswered({record("/", 0ms, 1ms, Outcome::Reset)}, std::nullopt);
+    EXPECT_TRUE(dropped.as_the_book_says);
+    EXPECT_EQ(dropped.line, "`/` got no response (reset after 0.00 s): `execute` drops the job, and the connection with it");
+    EXPECT_FALSE(dropped_unanswered({record("/", 0ms, 1ms)}, std::nullopt).as_the_book_says);
+    EXPECT_FALSE(dropped_unanswered({record("/", 0ms, 1ms, Outcome::Reset)}, exited(101, 5ms)).as_the_book_says);
+}
+
+TEST(Demo_Verdicts, Stage05JobSentButNeverRun) {
+    const auto silent = sent_but_never_run({record("/", 0ms, 1500ms, Outcome::TimedOut)}, 1500ms, std::nullopt);
+    EXPECT_TRUE(silent.as_the_book_says);
+    EXPECT_EQ(silent.line, "`/` got no answer in 1.50 s (the demo's deadline; it would wait forever): the job sits "
+                           "in the channel, no Worker runs it");
+    EXPECT_TRUE(sent_but_never_run({record("/", 0ms, 2ms, Outcome::Reset)}, 1500ms, exited(101, 10ms)).as_the_book_says);
+    EXPECT_FALSE(sent_but_never_run({record("/", 0ms, 2ms)}, 1500ms, std::nullopt).as_the_book_says);
+}
+
+TEST(Demo_Verdicts, Stage06FourAtOnceTheFifthWaits) {
+    const auto capped = capped_at_workers(sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), delay, 4);
+    EXPECT_TRUE(capped.as_the_book_says);
+    EXPECT_EQ(capped.line, "at most 4 of 5 `/sleep` ran at once, all done after 2.0 delays: 4 workers, the rest "
+                           "wait their turn in the channel");
+    EXPECT_FALSE(capped_at_workers(sleeps_finishing_at({1000ms, 1000ms, 1000ms, 1000ms, 1000ms}), delay, 4)
+                     .as_the_book_says);
+    EXPECT_FALSE(capped_at_workers(sleeps_finishing_at({1000ms, 2000ms, 3000ms, 4000ms, 5000ms}), delay, 4)
+                     .as_the_book_says);
+}
+
+TEST(Demo_Verdicts, Stage07OneAtATimeWithFourWorkers) {
+    const auto serial = serialised_by_lock(sleeps_finishing_at({1000ms, 2001ms, 3002ms, 4003ms}), delay, 4);
+    EXPECT_TRUE(serial.as_the_book_says);
+    EXPECT_EQ(serial.line, "parallelism 1.0 with 4 workers: the lock is held while the job runs, so the jobs run "
+                           "one at a time");
+    const auto parallel = serialised_by_lock(sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms}), delay, 4);
+    EXPECT_FALSE(parallel.as_the_book_says);
+    EXPECT_EQ(parallel.line, "parallelism 4.0 with 4 workers: expected 1.0, the lock held while each job runs");
+}
+
+TEST(Demo_Verdicts, Stage08ExitsZeroAfterTheSlowRequest) {
+    const std::vector<RequestRecord> both = {record("/sleep", 0ms, 1000ms), record("/", 250ms, 252ms)};
+    const auto graceful = graceful_exit(both, exited(0, 1010ms));
+    EXPECT_TRUE(graceful.as_the_book_says);
+    EXPECT_EQ(graceful.line, "both answered; the server exited with status 0 at 1.01 s, after `/sleep` was done: "
+                             "dropping the pool waits for every Worker");
+    EXPECT_FALSE(graceful_exit(both, exited(0, 500ms)).as_the_book_says) << "it left before /sleep was done";
+    EXPECT_FALSE(graceful_exit(both, exited(101, 1010ms)).as_the_book_says);
+    EXPECT_FALSE(graceful_exit(both, std::nullopt).as_the_book_says);
+}
+
+TEST(Demo_Verdicts, PeakServedAtOnceCountsOverlappingWork) {
+    EXPECT_EQ(peak_served_at_once(sleeps_finishing_at({1000ms, 1000ms, 2000ms}), delay), 2);
+    EXPECT_EQ(peak_served_at_once(sleeps_finishing_at({1000ms, 2000ms, 3000ms}), delay), 1);
+    auto with_failure = sleeps_finishing_at({1000ms});
+    with_failure.push_back(record("/sleep", 0ms, 1000ms, Outcome::Reset));
+    EXPECT_EQ(peak_served_at_once(with_failure, delay), 1) << "an unanswered request did no work";
+}
+
+TEST(Demo_Scenarios, EveryStageHasOneAndJudgeDispatchesByStage) {
+    for (const char* stage : {"01", "02", "03", "04", "05", "06", "07", "08"}) {
+        const auto scenario = scenario_for(stage, delay);
+        ASSERT_TRUE(scenario.has_value()) << stage;
+        EXPECT_FALSE(scenario->plans.empty()) << stage;
+        EXPECT_FALSE(scenario->what_to_notice.empty()) << stage;
+    }
+    EXPECT_FALSE(scenario_for("09", delay).has_value());
+    EXPECT_EQ(scenario_for("06-working-pool", delay)->plans.size(), 5U) << "one more /sleep than workers";
+    const auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms});
+    EXPECT_EQ(judge("06-working-pool", records, delay, std::nullopt).line, capped_at_workers(records, delay, 4).line);
+    EXPECT_FALSE(judge("09", records, delay, std::nullopt).as_the_book_says);
+}

@@ -1,0 +1,281 @@
+#include "scenarios.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "timeline.hpp"
+
+namespace support {
+
+namespace {
+
+constexpr int pool_size = 4;  // ThreadPool::new(4) in every pool stage's main
+constexpr auto no_answer_deadline = 1500ms;  // stage 05: long enough to tell, short enough to watch
+
+const RequestRecord* find_path(const std::vector<RequestRecord>& records, std::string_view path) {
+    const auto found = std::find_if(records.begin(), records.end(), [&](const auto& r) { return r.path == path; });
+    return found == records.end() ? nullptr : &*found;
+}
+
+std::vector<RequestRecord> with_path(const std::vector<RequestRecord>& records, std::string_view path) {
+    std::vector<RequestRecord> matching;
+    std::copy_if(records.begin(), records.end(), std::back_inserter(matching), [&](const auto& r) { return r.path == path; });
+    return matching;
+}
+
+bool all_answered(const std::vector<RequestRecord>& records) {
+    return std::all_of(records.begin(), records.end(), [](const auto& r) { return r.outcome == Outcome::Response; });
+}
+
+bool closed_unanswered(const RequestRecord& record) {
+    return record.outcome == Outcome::ClosedWithoutResponse || record.outcome == Outcome::Reset;
+}
+
+std::string one_decimal(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", value);
+    return text;
+}
+
+double seconds(std::chrono::duration<double> duration) { return duration.count(); }
+
+// The span from the first start to the last finish, in delays.
+double span_in_delays(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay) {
+    auto first = records.front().start;
+    auto last = records.front().finish;
+    for (const auto& record : records) {
+        first = std::min(first, record.start);
+        last = std::max(last, record.finish);
+    }
+    return seconds(last - first) / seconds(delay);
+}
+
+std::string how_it_ended(const RequestRecord& record) {
+    return describe_outcome(record) + " after " + format_seconds(record.seconds());
+}
+
+Verdict missing(std::string_view what) {
+    return {false, "the records lack " + std::string(what) + ": not this stage's scenario"};
+}
+
+}  // namespace
+
+int peak_served_at_once(const std::vector<RequestRecord>& records, std::chrono::duration<double> work_each) {
+    std::vector<RequestRecord> serving;
+    for (const auto& record : records) {
+        if (record.outcome != Outcome::Response) continue;
+        auto working = record;
+        working.start = record.finish - std::chrono::duration_cast<Clock::duration>(0.8 * work_each);
+        serving.push_back(std::move(working));
+    }
+    return peak_in_flight(serving);
+}
+
+Verdict root_waits_behind_sleep(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay) {
+    const auto* sleep = find_path(records, "/sleep");
+    const auto* root = find_path(records, "/");
+    if (sleep == nullptr || root == nullptr) return missing("`/sleep` and `/`");
+    if (!all_answered({*sleep, *root})) {
+        return {false, "`/sleep`: " + how_it_ended(*sleep) + "; `/`: " + how_it_ended(*root) + ": expected two answers"};
+    }
+    if (root->finish - sleep->start >= 0.9 * delay) {
+        return {true, "`/` waited " + format_seconds(root->seconds()) +
+                          " behind `/sleep`: one thread serves one request at a time"};
+    }
+    return {false, "`/` was answered in " + format_seconds(root->seconds()) +
+                       " without waiting for `/sleep`: on one thread it should have waited"};
+}
+
+Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay) {
+    const auto sleeps = with_path(records, "/sleep");
+    const auto* root = find_path(records, "/");
+    if (sleeps.empty() || root == nullptr) return missing("`/sleep` and `/`");
+    const auto count = static_cast<int>(sleeps.size());
+    if (!all_answered(sleeps) || root->outcome != Outcome::Response) {
+        return {false, "not every request was answered (`/`: " + how_it_ended(*root) + ")"};
+    }
+    const int peak = peak_served_at_once(sleeps, delay);
+    const std::string measured = "`/` answered in " + format_seconds(root->seconds()) + "; " + std::to_string(peak) +
+                                 " of " + std::to_string(count) + " `/sleep` ran at once (parallelism " +
+                                 one_decimal(effective_parallelism(sleeps, delay)) + ")";
+    if (root->seconds() < 0.5 * seconds(delay) && peak == count) {
+        return {true, measured + ": a thread for every request, and no cap"};
+    }
+    return {false, measured + ": expected `/` at once and every `/sleep` side by side"};
+}
+
+Verdict dropped_unanswered(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end) {
+    const auto* root = find_path(records, "/");
+    if (root == nullptr) return missing("`/`");
+    const std::string measured = "`/` got " + (root->outcome == Outcome::Response ? describe_outcome(*root)
+                                                                                  : "no response (" + how_it_ended(*root) + ")");
+    if (end) return {false, measured + ", and the server " + end->status.describe() + ": expected it to keep running"};
+    if (closed_unanswered(*root)) return {true, measured + ": `execute` drops the job, and the connection with it"};
+    return {false, measured + ": expected the connection to close unanswered"};
+}
+
+Verdict sent_but_never_run(const std::vector<RequestRecord>& records, std::chrono::milliseconds deadline,
+                           const std::optional<ServerEnd>& end) {
+    const auto* root = find_path(records, "/");
+    if (root == nullptr) return missing("`/`");
+    if (root->outcome == Outcome::TimedOut && !end) {
+        return {true, "`/` got no answer in " + format_seconds(seconds(deadline)) +
+                          " (the demo's deadline; it would wait forever): the job sits in the channel, no Worker runs it"};
+    }
+    if (closed_unanswered(*root) && end && end->status.exited && end->status.code == 101) {
+        return {true, "`/` got no response (" + describe_outcome(*root) +
+                          ") and the server exited with status 101: `send` found the receiver dropped, and `unwrap` panicked"};
+    }
+    return {false, "`/` got " + how_it_ended(*root) + (end ? ", and the server " + end->status.describe() : "") +
+                       ": expected no answer"};
+}
+
+Verdict capped_at_workers(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay, int workers) {
+    const auto sleeps = with_path(records, "/sleep");
+    if (sleeps.empty()) return missing("`/sleep`");
+    if (!all_answered(sleeps)) return {false, "not every `/sleep` was answered"};
+    const int peak = peak_served_at_once(sleeps, delay);
+    const double span = span_in_delays(sleeps, delay);
+    const std::string measured = "at most " + std::to_string(peak) + " of " + std::to_string(sleeps.size()) +
+                                 " `/sleep` ran at once, all done after " + one_decimal(span) + " delays";
+    if (peak == workers && static_cast<int>(sleeps.size()) > workers && span >= 1.6) {
+        return {true, measured + ": " + std::to_string(workers) + " workers, the rest wait their turn in the channel"};
+    }
+    return {false, measured + ": expected " + std::to_string(workers) + " at once with " + std::to_string(workers) +
+                       " workers"};
+}
+
+Verdict serialised_by_lock(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay, int workers) {
+    const auto sleeps = with_path(records, "/sleep");
+    if (sleeps.empty()) return missing("`/sleep`");
+    if (!all_answered(sleeps)) return {false, "not every `/sleep` was answered"};
+    const std::string measured = "parallelism " + one_decimal(effective_parallelism(sleeps, delay)) + " with " +
+                                 std::to_string(workers) + " workers";
+    if (peak_served_at_once(sleeps, delay) == 1) {
+        return {true, measured + ": the lock is held while the job runs, so the jobs run one at a time"};
+    }
+    return {false, measured + ": expected 1.0, the lock held while each job runs"};
+}
+
+Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end) {
+    const auto* sleep = find_path(records, "/sleep");
+    if (sleep == nullptr || records.size() < 2) return missing("`/sleep` and a second request");
+    if (!all_answered(records)) return {false, "not both requests were answered (`/sleep`: " + how_it_ended(*sleep) + ")"};
+    if (!end) return {false, "both answered, but the server did not exit: expected it to stop after two requests"};
+    auto first = records.front().start;
+    for (const auto& record : records) first = std::min(first, record.start);
+    const std::string measured = "both answered; the server " + end->status.describe() + " at " +
+                                 format_seconds(seconds(end->at - first));
+    if (end->status.exited && end->status.code == 0 && end->at >= sleep->finish) {
+        return {true, measured + ", after `/sleep` was done: dropping the pool waits for every Worker"};
+    }
+    return {false, measured + ": expected status 0, after `/sleep` was answered"};
+}
+
+std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay) {
+    const std::string number(stage.substr(0, 2));
+    const std::map<std::string, std::chrono::duration<double>> sleep_work{{"/sleep", delay}};
+    const RequestPlan sleep{.label = "/sleep", .path = "/sleep"};
+    const RequestPlan root_later{.label = "/", .path = "/", .start_after = delay / 4};
+    const RequestPlan root{.label = "/", .path = "/"};
+
+    if (number == "01") {
+        return Scenario{
+            .summary = "`/sleep`, then `/` a quarter of a delay later",
+            .plans = {sleep, root_later},
+            .work_by_path = sleep_work,
+            .what_to_notice = "One thread serves one connection at a time. `/` arrives while `/sleep` is being "
+                              "served and waits, unread, in the listener's queue until the sleep is over: its bar "
+                              "is all waiting.",
+            .book_section = "\"Simulating a Slow Request\" (listing 21-10)"};
+    }
+    if (number == "02") {
+        auto plans = same_request("/sleep", 5);
+        plans.push_back(root_later);
+        return Scenario{
+            .summary = "five `/sleep` at once, and `/` a quarter of a delay later",
+            .plans = plans,
+            .work_by_path = sleep_work,
+            .what_to_notice = "A new thread for every connection: `/` is answered at once, and all five sleeps "
+                              "run side by side. Nothing bounds the number of threads; a flood of requests "
+                              "would start a flood of threads.",
+            .book_section = "\"Spawning a Thread for Each Request\" (listing 21-11)"};
+    }
+    if (number == "03" || number == "04") {
+        return Scenario{
+            .summary = "`/`",
+            .plans = {root},
+            .deadline = 5s,
+            .exit_wait = 200ms,
+            .what_to_notice =
+                number == "03"
+                    ? "The server compiles against the ThreadPool's interface, but `execute` does nothing "
+                      "with its closure: the closure, and the TcpStream it owns, is dropped at once, so the "
+                      "connection ends without a byte of response."
+                    : "The pool now holds a channel's sender, and each Worker a thread, but `execute` still "
+                      "sends nothing: the job, and the connection in it, is dropped unanswered, as in stage 03.",
+            .book_section = number == "03" ? "\"Building ThreadPool Using Compiler-Driven Development\" to "
+                                             "\"Sending Code from the ThreadPool to a Thread\" (listings 21-12 to 21-15)"
+                                           : "\"Sending Requests to Threads via Channels\" (listings 21-16, 21-17)"};
+    }
+    if (number == "05") {
+        return Scenario{
+            .summary = "`/`, waiting at most " + format_seconds(seconds(no_answer_deadline)) + " for an answer",
+            .plans = {root},
+            .deadline = no_answer_deadline,
+            .exit_wait = 300ms,
+            .show_server_log = true,
+            .what_to_notice = "`execute` now sends each job down the channel, but the Workers' threads never "
+                              "take a job off it: nobody serves the request. (The demo stops waiting after a "
+                              "short deadline; watch also whether the server itself survives.)",
+            .book_section = "\"Sending Requests to Threads via Channels\" and \"Implementing the execute Method\" "
+                            "(listings 21-18, 21-19)"};
+    }
+    if (number == "06") {
+        return Scenario{
+            .summary = "five `/sleep` at once against four workers",
+            .plans = same_request("/sleep", pool_size + 1),
+            .work_by_path = sleep_work,
+            .what_to_notice = "Four Workers take jobs off one shared channel: four sleeps run side by side, "
+                              "and the fifth waits in the channel until a Worker is free, so it is done after "
+                              "about two delays. The pool caps the threads at four.",
+            .book_section = "\"Implementing the execute Method\" (listing 21-20)"};
+    }
+    if (number == "07") {
+        return Scenario{
+            .summary = "four `/sleep` at once against four workers",
+            .plans = same_request("/sleep", pool_size),
+            .work_by_path = sleep_work,
+            .what_to_notice = "Listing 21-21's `while let` keeps the MutexGuard alive to the end of the loop "
+                              "body, so a Worker holds the lock while its job runs and the other three wait "
+                              "for the lock: four workers, one sleep at a time.",
+            .book_section = "the end of the chapter (listing 21-21)"};
+    }
+    if (number == "08") {
+        return Scenario{
+            .summary = "`/sleep`, then `/`; the server takes two connections and stops",
+            .plans = {sleep, root_later},
+            .exit_wait = 3 * delay + 5s,
+            .show_server_log = true,
+            .work_by_path = sleep_work,
+            .what_to_notice = "main takes two connections, then drops the pool: its Drop closes the channel and "
+                              "joins every Worker, so `/sleep` is finished before the server exits with status 0.",
+            .book_section = "the next section, \"Graceful Shutdown and Cleanup\""};
+    }
+    return std::nullopt;
+}
+
+Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+              const std::optional<ServerEnd>& end) {
+    const std::string number(stage.substr(0, 2));
+    if (number == "01") return root_waits_behind_sleep(records, delay);
+    if (number == "02") return thread_per_request(records, delay);
+    if (number == "03" || number == "04") return dropped_unanswered(records, end);
+    if (number == "05") return sent_but_never_run(records, no_answer_deadline, end);
+    if (number == "06") return capped_at_workers(records, delay, pool_size);
+    if (number == "07") return serialised_by_lock(records, delay, pool_size);
+    if (number == "08") return graceful_exit(records, end);
+    return {false, "stage " + number + " has no demo"};
+}
+
+}  // namespace support

@@ -1,0 +1,71 @@
+// Each stage's telling scenario (what to send to show what the stage does) and its verdict: one line
+// with the measured numbers, computed from the request records alone (plus how the server ended, where
+// that is the point). Plain functions over records, for the demo and for any test that wants them.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_client.hpp"
+#include "server_process.hpp"
+
+namespace support {
+
+// The server ended by itself while the scenario ran.
+struct ServerEnd {
+    ExitStatus status{};
+    Clock::time_point at{};  // when the harness saw it end (within a few milliseconds)
+};
+
+struct Verdict {
+    bool as_the_book_says = false;
+    std::string line;  // e.g. "`/` waited 0.75 s behind `/sleep`: ..."
+};
+
+struct Scenario {
+    std::string summary{};  // what is sent, in a few words
+    std::vector<RequestPlan> plans{};
+    std::chrono::milliseconds deadline = 10s;  // for each request
+    std::chrono::milliseconds exit_wait = 0ms;  // how long to give the server to end by itself afterwards
+    bool show_server_log = false;  // the server's own lines are part of the story
+    std::map<std::string, std::chrono::duration<double>> work_by_path{};  // for the timeline
+    std::string what_to_notice{};  // a short paragraph for the tour
+    std::string book_section{};    // where the book tells it
+};
+
+// The scenario of stage "NN" (or a stage folder "NN-name"), with /sleep taking `delay`; nullopt for a
+// stage without one.
+[[nodiscard]] std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay);
+
+// The verdict for stage "NN" on the records of its scenario, in the scenario's order.
+[[nodiscard]] Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
+                            std::chrono::milliseconds delay, const std::optional<ServerEnd>& end);
+
+// The verdicts, one per kind of stage (records in the scenario's order, found by path).
+// 01: `/` sent during `/sleep` finishes only after it.
+[[nodiscard]] Verdict root_waits_behind_sleep(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay);
+// 02: `/` does not wait, and every `/sleep` runs at once (no cap).
+[[nodiscard]] Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay);
+// 03, 04: the connection closes (or resets) without a response: the job was dropped.
+[[nodiscard]] Verdict dropped_unanswered(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
+// 05: the job is sent but never run: no answer by the deadline, or the server dies on the send.
+[[nodiscard]] Verdict sent_but_never_run(const std::vector<RequestRecord>& records, std::chrono::milliseconds deadline,
+                                         const std::optional<ServerEnd>& end);
+// 06: `workers` sleeps at a time, the rest wait their turn.
+[[nodiscard]] Verdict capped_at_workers(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+                                        int workers);
+// 07: one sleep at a time although there are `workers` workers.
+[[nodiscard]] Verdict serialised_by_lock(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+                                         int workers);
+// 08: both requests answered, then the server exits 0, not before the slow one is done.
+[[nodiscard]] Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
+
+// How many requests the server was working on at once, at most, judging by when each answered request
+// finished: each needed `work_each` just before its answer (its last 80%, to allow for jitter).
+[[nodiscard]] int peak_served_at_once(const std::vector<RequestRecord>& records, std::chrono::duration<double> work_each);
+
+}  // namespace support
