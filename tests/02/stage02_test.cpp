@@ -1,0 +1,85 @@
+// Stage 02, listing 21-11: a new thread for every connection, observed from outside.
+#include <gtest/gtest.h>
+
+#include "http_client.hpp"
+#include "paths.hpp"
+#include "rs/fs.hpp"
+#include "server_process.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto delay = 300ms;
+const double delay_seconds = std::chrono::duration<double>(delay).count();
+
+std::unique_ptr<ServerProcess> start_listing_21_11() {
+    return ServerProcess::start({.stage = "02-thread-per-request", .target = "listing-21-11", .slow_request_delay = delay});
+}
+
+std::string stage_file(const char* name) {
+    return rs::fs::read_to_string((stage_source_dir("02-thread-per-request") / name).string()).unwrap();
+}
+
+}  // namespace
+
+TEST(Stage02_Server, RootAndOtherPathsAnswerAsBefore) {
+    auto server = start_listing_21_11();
+    const auto root = send_request(server->address(), {.path = "/"});
+    ASSERT_EQ(root.outcome, Outcome::Response) << root.error;
+    EXPECT_EQ(root.response.status_line, "HTTP/1.1 200 OK");
+    EXPECT_EQ(root.response.body, stage_file("hello.html"));
+    const auto other = send_request(server->address(), {.path = "/something-else"});
+    ASSERT_EQ(other.outcome, Outcome::Response) << other.error;
+    EXPECT_EQ(other.response.status_line, "HTTP/1.1 404 NOT FOUND");
+    EXPECT_EQ(other.response.body, stage_file("404.html"));
+}
+
+TEST(Stage02_Server, RootIsNotDelayedByASleepInFlight) {
+    auto server = start_listing_21_11();
+    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
+                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
+    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
+    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    // `/` has its own thread: it is answered while `/sleep` still sleeps, and does not wait for it.
+    EXPECT_LT(records[1].finish, records[0].finish) << "`/` must finish before `/sleep`";
+    EXPECT_LT(records[1].seconds(), 0.4 * delay_seconds) << "`/` must not wait out the sleep";
+    EXPECT_GE(records[0].seconds(), 0.9 * delay_seconds);
+}
+
+TEST(Stage02_Server, ConcurrentSleepsOverlapOneThreadEach) {
+    constexpr int sleeps = 8;
+    auto server = start_listing_21_11();
+    const auto records = send_concurrently(server->address(), same_request("/sleep", sleeps));
+    for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+    // One thread per connection and no limit: all eight sleep at once, taking about one delay in all
+    // (stage 01 takes eight delays, stage 06 two, with its four workers).
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 0.6 * sleeps) << "the sleeps must overlap";
+    EXPECT_LT(parallelism, 1.2 * sleeps);
+    EXPECT_EQ(peak_in_flight(records), sleeps);
+}
+
+TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
+    // Rust: `buf_reader.lines().next().unwrap()` on a connection closed before any line panics. In 21-11
+    // it panics on the connection's own thread, which ends; main goes on accepting. In 21-10 (stage 01)
+    // the same panic is on the main thread, and ends the process with status 101.
+    auto threaded = start_listing_21_11();
+    auto single = ServerProcess::start({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
+
+    const auto empty = send_request(threaded->address(), {.label = "empty", .raw = ""}, 2s);
+    EXPECT_NE(empty.outcome, Outcome::Response);
+    ASSERT_TRUE(threaded->wait_for_stderr("called `Option::unwrap()` on a `None` value", 5s)) << threaded->stderr_text();
+    EXPECT_NE(threaded->stderr_text().find("thread '<unnamed>' panicked at"), std::string::npos) << threaded->stderr_text();
+    EXPECT_EQ(threaded->stderr_text().find("thread 'main'"), std::string::npos) << threaded->stderr_text();
+    const auto after = send_request(threaded->address(), {.label = "/ after the panic", .path = "/"});
+    ASSERT_EQ(after.outcome, Outcome::Response) << "21-11 must keep serving: " << after.error;
+    EXPECT_EQ(after.response.status, 200);
+    EXPECT_FALSE(threaded->wait_for_exit(200ms).has_value()) << "21-11 must still run";
+
+    (void)send_request(single->address(), {.label = "empty", .raw = ""}, 2s);
+    const auto status = single->wait_for_exit(5s);
+    ASSERT_TRUE(status.has_value()) << "21-10 must have ended";
+    EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
+}
