@@ -73,6 +73,14 @@ class DocsError(Exception):
     pass
 
 
+def shown(path):
+    """A path as messages show it: relative to the workbook's root when it is inside."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 # ---------------------------------------------------------------------------------------------------
 # The listings table (steps/*/listings.tsv)
 
@@ -384,7 +392,7 @@ def closest_source_line(block, source_lines):
 
 def check_code_block(page, marker_line, path, block, problems):
     source = ROOT / path
-    where = f"{page.relative_to(ROOT)}:{marker_line + 1}"
+    where = f"{shown(page)}:{marker_line + 1}"
     if not source.is_file():
         problems.append(f"{where}: code from unknown path {path}")
         return
@@ -406,13 +414,13 @@ def process_page(page, producer, write, problems):
         output = OUTPUT_MARKER.match(line)
         generated = GENERATED_MARKER.match(line)
         fence = FENCE.match(line)
-        where = f"{page.relative_to(ROOT)}:{index + 1}"
+        where = f"{shown(page)}:{index + 1}"
         if code or output:
             new_lines.append(line)
             try:
                 block = read_fenced_block(lines, index + 1)
             except DocsError as error:
-                problems.append(f"{page.relative_to(ROOT)}: {error}")
+                problems.append(f"{shown(page)}: {error}")
                 return
             expected_lang = "cpp" if code else "text"
             if block is None or (block[0] in CPP_LANGS) != (expected_lang == "cpp") or (output and block[0] != "text"):
@@ -472,7 +480,7 @@ def process_page(page, producer, write, problems):
             try:
                 block = read_fenced_block(lines, index)
             except DocsError as error:
-                problems.append(f"{page.relative_to(ROOT)}: {error}")
+                problems.append(f"{shown(page)}: {error}")
                 return
             if block[0] in CPP_LANGS:
                 problems.append(f"{where}: a ```{block[0]} block without a <!-- code: PATH --> marker on the line before")
@@ -485,7 +493,7 @@ def process_page(page, producer, write, problems):
         text = "\n".join(new_lines) + "\n"
         if text != page.read_text():
             page.write_text(text)
-            print(f"updated {page.relative_to(ROOT)}")
+            print(f"updated {shown(page)}")
 
 
 def output_keys(pages):
@@ -518,7 +526,7 @@ def main():
         try:
             process_page(page, producer, args.write, problems)
         except DocsError as error:
-            problems.append(f"{page.relative_to(ROOT)}: {error}")
+            problems.append(f"{shown(page)}: {error}")
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

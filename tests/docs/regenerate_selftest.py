@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Checks that docs/regenerate.py --check can fail: a page whose shown C++ line or quoted diagnostic is
+edited by one character fails, naming the page and line; so do an unmarked ```cpp block, an unknown
+key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else.
+
+    regenerate_selftest.py [--build-root BUILD] [-- COMPILER FLAGS...]
+"""
+import importlib.util
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+SCRIPT = ROOT / "docs" / "regenerate.py"
+CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
+
+spec = importlib.util.spec_from_file_location("regenerate", SCRIPT)
+regenerate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(regenerate)
+
+failures = []
+
+
+def expect(condition, what):
+    print(("ok:   " if condition else "FAIL: ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def run(mode, page, extra):
+    return subprocess.run([sys.executable, str(SCRIPT), mode, str(page)] + extra, capture_output=True, text=True)
+
+
+def main():
+    argv = sys.argv[1:]
+    extra = argv  # --build-root BUILD -- COMPILER..., handed through unchanged
+    failing_listing = next(row["listing"] for row in regenerate.listing_rows() if row["kind"] == "does-not-compile")
+    source_lines = (ROOT / CODE_SOURCE).read_text().splitlines()
+    start = next(index for index, line in enumerate(source_lines) if "for (auto accepted" in line)
+    shown_code = [line[4:] for line in source_lines[start:start + 4]]  # one indent level dropped
+    good_page = "\n".join([
+        "# A page", "",
+        f"<!-- code: {CODE_SOURCE} -->", "```cpp", *shown_code, "```", "",
+        f"<!-- output: diagnostic {failing_listing} -->", "```text", "```", ""])
+
+    with tempfile.TemporaryDirectory() as folder:
+        page = pathlib.Path(folder) / "page.md"
+        page.write_text(good_page)
+        written = run("--write", page, extra)
+        expect(written.returncode == 0, f"--write fills the diagnostic of {failing_listing}: {written.stderr.strip()}")
+        text = page.read_text()
+        expect("error:" in text, "the written quote holds g++'s error")
+        expect(run("--check", page, extra).returncode == 0, "--check passes on the page as written")
+
+        code_line = text.splitlines().index(shown_code[1])
+        lines = text.splitlines()
+        lines[code_line] = lines[code_line].replace("auto", "auto&", 1)
+        page.write_text("\n".join(lines) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "page.md:3:" in checked.stderr and "not a verbatim run" in checked.stderr,
+               f"an edited C++ line fails, naming page and marker line: {checked.stderr.strip()[:200]}")
+
+        lines = text.splitlines()
+        error_line = next(index for index, line in enumerate(lines) if "error:" in line)
+        lines[error_line] = lines[error_line].replace("error:", "error :", 1)
+        page.write_text("\n".join(lines) + "\n")
+        checked = run("--check", page, extra)
+        marker = 1 + next(index for index, line in enumerate(lines) if line.startswith("<!-- output:"))
+        expect(checked.returncode != 0 and f"page.md:{marker}:" in checked.stderr and "differs" in checked.stderr,
+               f"an edited diagnostic line fails, naming page and marker line: {checked.stderr.strip()[:200]}")
+
+        lines = text.splitlines()
+        lines[2] = ""
+        page.write_text("\n".join(lines) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "without a <!-- code: PATH --> marker" in checked.stderr,
+               "a ```cpp block without its marker fails")
+
+        page.write_text(text.replace(CODE_SOURCE, "steps/no-such-file.cpp").replace(
+            f"diagnostic {failing_listing}", "diagnostics of everything"))
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "unknown path" in checked.stderr and "unknown output key" in checked.stderr,
+               "an unknown path and an unknown key fail")
+
+    # Normalisation: what timing decides may differ; nothing else may.
+    def same(page_text, produced, any_order=False):
+        return regenerate.normalise(page_text, any_order) == regenerate.normalise(produced, any_order)
+    expect(same("Worker 0 got a job; executing.\n", "Worker 3 got a job; executing.\n"), "worker ids are wildcarded")
+    expect(not same("Worker 0 got a job; executing.\n", "Worker 0 got the job; executing.\n"),
+           "the text around a worker id is compared")
+    expect(same("Listening on http://127.0.0.1:7878\n", "Listening on http://127.0.0.1:40123\n"), "ports are wildcarded")
+    expect(not same("Shutting down worker 0\nShutting down.\n", "Shutting down.\nShutting down worker 0\n"),
+           "line order counts")
+    expect(same("Shutting down worker 0\nShutting down.\n", "Shutting down.\nShutting down worker 2\n", any_order=True),
+           "`| any order` compares the lines sorted")
+    expect(not same("a\n", "a\na\n", any_order=True), "`| any order` still counts the lines")
+    expect(regenerate.code_matches(["x = 1;", "", "  y;"], ["  {", "    x = 1;", "", "      y;", "  }"]),
+           "a common indent may be dropped")
+    expect(not regenerate.code_matches(["x = 1;", "y;"], ["    x = 1;", "  y;"]), "an inconsistent indent is refused")
+    expect(not regenerate.code_matches(["x = 1;", "y;"], ["x = 1;", "z;", "y;"]), "skipped lines are refused")
+
+    print(f"\n{len(failures)} failure(s)" if failures else "\nall checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
