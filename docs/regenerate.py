@@ -27,7 +27,9 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
   run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
                               folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200; each
                               REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
-                              is `GET path HTTP/1.1`, `empty` connects and closes without a byte. Shows
+                              is `GET path HTTP/1.1`, `empty` connects and closes without a byte; with a
+                              trailing `&` (`/sleep&`) the next request goes 50 ms later, without waiting
+                              for the answer (add `| any order` when the lines may then race). Shows
                               stdout and stderr as they interleave; when the server exits by itself the
                               last line is `[process exited with status N]`, otherwise it is killed.
   workbook list               `./workbook list`.
@@ -55,6 +57,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -175,9 +178,19 @@ def run_server(context, listing, *requests):
         if not read_for(10, lambda text: listening.search(text)):
             raise DocsError(f"{listing} did not print its Listening line: {output.decode(errors='replace')!r}")
         port = int(listening.search(output.decode()).group(1))
+        background = []
         for request in requests:
-            http_exchange(port, request)
+            if request.endswith("&"):
+                background.append(threading.Thread(target=http_exchange, args=(port, request[:-1])))
+                background[-1].start()
+                time.sleep(0.05)  # sent in this order, answered in whatever order the server likes
+            else:
+                http_exchange(port, request)
             read_for(0.1)
+        for exchange in background:
+            while exchange.is_alive():
+                read_for(0.1)
+                exchange.join(timeout=0.1)
         # Let it finish what it prints (a panic, a shutdown), then stop it if it still runs.
         quiet_since = time.monotonic()
         give_up = time.monotonic() + 10
