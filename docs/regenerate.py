@@ -11,7 +11,7 @@ What it looks at in docs/*.md (and nothing else):
   ...                          block may drop a common leading indent (all its lines the same amount).
   ```                          A ```cpp block without this marker is an error: C++ is never copied by hand.
 
-  <!-- output: KEY -->         must be followed at once by a ```text block holding what KEY produces
+  <!-- output: KEY -->         must be followed at once by a ```text (or ```diff) block holding what KEY produces
   ```text                      now (see KEYS below). --write replaces the block; --check compares,
   ...                          after the normalisation rules below, and names page and line.
   ```
@@ -436,7 +436,7 @@ def process_page(page, producer, write, problems):
                 problems.append(f"{shown(page)}: {error}")
                 return
             expected_lang = "cpp" if code else "text"
-            if block is None or (block[0] in CPP_LANGS) != (expected_lang == "cpp") or (output and block[0] != "text"):
+            if block is None or (block[0] in CPP_LANGS) != (expected_lang == "cpp") or (output and block[0] not in ("text", "diff")):
                 problems.append(f"{where}: the marker must be followed at once by a ```{expected_lang} block")
                 index += 1
                 continue
