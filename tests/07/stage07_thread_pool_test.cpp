@@ -27,8 +27,8 @@ TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
             probe->wait_at_gate(deadline);
         });
     }
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running == 1; }, deadline))
-        << "one job should be running, held at the gate";
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running >= 1; }, deadline))
+        << "a job should be running, held at the gate";
     // Three workers are idle and three jobs are queued, but the running job's worker holds the lock
     // the others need to receive. Give a pool that released it time to start a second job.
     EXPECT_FALSE(probe->wait_until([](const auto& counts) { return counts.started > 1; }, 300ms))

@@ -45,6 +45,17 @@ namespace support {
     return found;
 }
 
+// "" when every record is a complete response; otherwise which were not, and how they ended.
+[[nodiscard]] inline std::string unanswered(const std::vector<RequestRecord>& records) {
+    std::string missing;
+    for (const auto& record : records) {
+        if (record.outcome == Outcome::Response) continue;
+        missing += record.label + ": " + to_string(record.outcome);
+        missing += record.error.empty() ? "; " : " (" + record.error + "); ";
+    }
+    return missing;
+}
+
 struct AfterTheLastWorker {
     std::vector<RequestRecord> records;  // the requests sent, none of which should have been answered
     std::optional<ExitStatus> status;    // how the server ended, if it did
@@ -57,7 +68,8 @@ inline AfterTheLastWorker request_until_exit(ServerProcess& server, int attempts
     using namespace std::chrono_literals;
     AfterTheLastWorker after;
     for (int attempt = 1; attempt <= attempts && !after.status; ++attempt) {
-        after.records.push_back(send_request(server.address(), {.label = "/ #" + std::to_string(attempt), .path = "/"}, 2s));
+        const RequestPlan plan{.label = "/ #" + std::to_string(attempt), .path = "/"};
+        after.records.push_back(send_request(server.address(), plan, 2s));
         after.status = server.wait_for_exit(2s);
     }
     return after;
