@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
     }
 
     TimelineOptions options{.width = width, .colour = colour,
-                            .work_by_path = scenario->work_by_path};
+                            .work_by_path = scenario->work_by_path, .min_span = arguments.delay};
     if (end) options.marks.push_back({.label = "server", .at = end->at, .note = end->status.describe()});
     std::cout << draw_timeline(records, options) << "\n";
 

@@ -131,6 +131,20 @@ TEST(Demo_Timeline, MarkIsARowOfItsOwnWithItsTime) {
               "= served   | answered\n");
 }
 
+TEST(Demo_Timeline, MinimumSpanDrawsAShortStoryShort) {
+    const std::vector<RequestRecord> reset_at_once = {record("/", "/", 0ms, 8ms, Outcome::Reset)};
+    EXPECT_EQ(draw_timeline(reset_at_once, {.width = 40, .min_span = 1s}),
+              "/  x                       0.01 s  reset\n"
+              "   +----------+---------+\n"
+              "   0          0.5       1 s\n"
+              "x ended without a response\n");
+    EXPECT_EQ(draw_timeline(reset_at_once, {.width = 40}),
+              "/  =====================x  0.01 s  reset\n"
+              "   +------------+--------\n"
+              "   0            0.005 s\n"
+              "= in flight   x ended without a response\n");
+}
+
 TEST(Demo_Timeline, NoEscapeCodesWithoutColourAndTheSameLayoutWithIt) {
     for (const auto& records : {root_behind_sleep, every_ending}) {
         const auto plain = draw_timeline(records, {.width = 72, .colour = false, .work_by_path = sleep_works_1s});

@@ -61,13 +61,18 @@ TEST(Demo_Verdicts, Stage03And04ConnectionDroppedUnanswered) {
     EXPECT_FALSE(dropped_unanswered({record("/", 0ms, 1ms, Outcome::Reset)}, exited(101, 5ms)).as_the_book_says);
 }
 
-TEST(Demo_Verdicts, Stage05JobSentButNeverRun) {
-    const auto silent = sent_but_never_run({record("/", 0ms, 1500ms, Outcome::TimedOut)}, 1500ms, std::nullopt);
-    EXPECT_TRUE(silent.as_the_book_says);
-    EXPECT_EQ(silent.line, "`/` got no answer in 1.50 s (the demo's deadline; it would wait forever): the job sits "
-                           "in the channel, no Worker runs it");
-    EXPECT_TRUE(sent_but_never_run({record("/", 0ms, 2ms, Outcome::Reset)}, 1500ms, exited(101, 10ms)).as_the_book_says);
-    EXPECT_FALSE(sent_but_never_run({record("/", 0ms, 2ms)}, 1500ms, std::nullopt).as_the_book_says);
+TEST(Demo_Verdicts, Stage05SendFailsAndMainPanics) {
+    const auto panicked = send_fails_on_dropped_receiver({record("/", 0ms, 2ms, Outcome::Reset)}, 1500ms, exited(101, 10ms));
+    EXPECT_TRUE(panicked.as_the_book_says);
+    EXPECT_EQ(panicked.line, "`/` got no response (reset) and the server exited with status 101: `send` found the "
+                             "receiver dropped, and `unwrap` panicked");
+    const auto hung = send_fails_on_dropped_receiver({record("/", 0ms, 1500ms, Outcome::TimedOut)}, 1500ms, std::nullopt);
+    EXPECT_FALSE(hung.as_the_book_says);
+    EXPECT_EQ(hung.line, "`/` got no answer in 1.50 s (the demo's deadline), and the server still runs: expected "
+                         "`send` to fail and the server to exit with status 101");
+    EXPECT_FALSE(send_fails_on_dropped_receiver({record("/", 0ms, 2ms)}, 1500ms, std::nullopt).as_the_book_says);
+    EXPECT_FALSE(send_fails_on_dropped_receiver({record("/", 0ms, 2ms, Outcome::Reset)}, 1500ms, exited(0, 10ms))
+                     .as_the_book_says);
 }
 
 TEST(Demo_Verdicts, Stage06FourAtOnceTheFifthWaits) {

@@ -52,9 +52,11 @@ struct Scenario {
 [[nodiscard]] Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay);
 // 03, 04: the connection closes (or resets) without a response: the job was dropped.
 [[nodiscard]] Verdict dropped_unanswered(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
-// 05: the job is sent but never run: no answer by the deadline, or the server dies on the send.
-[[nodiscard]] Verdict sent_but_never_run(const std::vector<RequestRecord>& records, std::chrono::milliseconds deadline,
-                                         const std::optional<ServerEnd>& end);
+// 05: the Workers have dropped the receiver, so `send` fails and `unwrap` panics on the main thread: no
+// response, and the server exits with status 101. (`deadline`: how long the request was given.)
+[[nodiscard]] Verdict send_fails_on_dropped_receiver(const std::vector<RequestRecord>& records,
+                                                     std::chrono::milliseconds deadline,
+                                                     const std::optional<ServerEnd>& end);
 // 06: `workers` sleeps at a time, the rest wait their turn.
 [[nodiscard]] Verdict capped_at_workers(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
                                         int workers);

@@ -79,13 +79,19 @@ const char* outcome_colour(Outcome outcome) {
     }
 }
 
-// "0.25", "1", "12.5": a tick value with at most two decimals and no trailing zeros.
-std::string tick_label(double seconds) {
+// "0.25", "1", "0.004": a tick value with as many decimals as the step needs, no trailing zeros.
+std::string tick_label(double seconds, double step) {
+    int decimals = 0;
+    while (decimals < 3 && std::abs(step * std::pow(10, decimals) - std::round(step * std::pow(10, decimals))) > 1e-6) {
+        ++decimals;
+    }
     char text[32];
-    std::snprintf(text, sizeof text, "%.2f", seconds);
+    std::snprintf(text, sizeof text, "%.*f", decimals, seconds);
     std::string label(text);
-    while (label.back() == '0') label.pop_back();
-    if (label.back() == '.') label.pop_back();
+    if (label.find('.') != std::string::npos) {
+        while (label.back() == '0') label.pop_back();
+        if (label.back() == '.') label.pop_back();
+    }
     return label;
 }
 
@@ -157,7 +163,7 @@ std::string axis_lines(const Axis& axis, std::size_t indent) {
     for (int k = 0; axis.span() <= 0 ? k == 0 : k * step <= axis.span() * (1 + 1e-9); ++k) {
         const auto column = static_cast<std::size_t>(axis.column_of_offset(k * step));
         ticks[column] = '+';
-        const std::string label = tick_label(k * step);
+        const std::string label = tick_label(k * step, step);
         if (column < next_free) continue;
         labels.resize(column, ' ');
         labels += label;
@@ -210,7 +216,8 @@ std::string draw_timeline(const std::vector<RequestRecord>& records, const Timel
         right_width = std::max(right_width, row.right.size());
     }
     const int bar_width = std::max(min_bar_width, options.width - static_cast<int>(label_width + right_width) - 4);
-    const Axis axis(first, std::chrono::duration<double>(last - first).count(), bar_width);
+    const double span = std::max(std::chrono::duration<double>(last - first).count(), options.min_span.count());
+    const Axis axis(first, span, bar_width);
 
     for (std::size_t i = 0; i < records.size(); ++i) rows[i].cells = request_cells(records[i], options, axis);
     for (std::size_t i = 0; i < options.marks.size(); ++i) {

@@ -27,6 +27,9 @@ struct TimelineOptions {
     // paths not listed did no work worth drawing. When empty, bars are not split (`=` in flight).
     std::map<std::string, std::chrono::duration<double>> work_by_path{};
     std::vector<TimelineMark> marks{};
+    // The axis spans at least this long from the first start, so that a short story (a reset after
+    // a few milliseconds) is drawn short beside a long one; zero: exactly as long as the records.
+    std::chrono::duration<double> min_span{0};
 };
 
 // Rows in the order given, then the marks, then the time axis (seconds from the first start) and a
