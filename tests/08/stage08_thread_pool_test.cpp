@@ -1,0 +1,68 @@
+// Stage 08, listing 21-25: the ThreadPool's destructor (the listing's thread_pool.cpp, compiled in).
+// It drops the sender, then joins every worker: what was queued still runs, and when the destructor
+// returns every worker thread has ended.
+#include <gtest/gtest.h>
+
+#include <semaphore>
+#include <thread>
+
+#include "job_probe.hpp"
+#include "process_threads.hpp"
+#include "thread_pool.hpp"
+
+using namespace std::chrono_literals;
+using hello::ThreadPool;
+using support::JobProbe;
+using support::OpenGateOnExit;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// How long anything the pool should do at once may take; reached only when the pool is broken.
+constexpr auto deadline = 5s;
+
+}  // namespace
+
+TEST(Stage08_ThreadPool, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
+    constexpr std::size_t jobs = 4;
+    const std::size_t threads_before = stage08::live_threads();
+    auto probe = JobProbe::make();
+    const OpenGateOnExit release(probe);
+    std::binary_semaphore destroying(0);
+    Clock::time_point gate_opened;
+    // Opens the gate a while after the destructor has begun (so after it has dropped the sender).
+    std::jthread opener;
+    Clock::time_point destructor_returned;
+    {
+        auto pool = ThreadPool(1);
+        for (std::size_t i = 0; i < jobs; ++i) {
+            pool.execute([probe] {
+                auto running = probe->enter();
+                probe->wait_at_gate(deadline);
+            });
+        }
+        // The one worker holds the first job at the gate; the other three wait in the channel.
+        ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, deadline));
+        opener = std::jthread([&] {
+            if (destroying.try_acquire_for(deadline)) std::this_thread::sleep_for(300ms);
+            gate_opened = Clock::now();
+            probe->open_gate();
+        });
+        destroying.release();
+    }  // ~ThreadPool: drops the sender with three jobs still queued, then joins the worker
+    destructor_returned = Clock::now();
+    opener.join();
+
+    EXPECT_EQ(probe->counts().finished, jobs) << "jobs queued before the shutdown were lost";
+    EXPECT_GT(destructor_returned, gate_opened) << "the destructor returned before its worker had finished";
+    EXPECT_EQ(stage08::live_threads(), threads_before) << "every worker thread has ended when it returns";
+}
+
+TEST(Stage08_ThreadPool, DestroyingAnIdlePoolEndsEveryWorkerThread) {
+    const std::size_t threads_before = stage08::live_threads();
+    {
+        auto pool = ThreadPool(4);
+        EXPECT_EQ(stage08::live_threads(), threads_before + 4);
+    }
+    EXPECT_EQ(stage08::live_threads(), threads_before) << "the destructor joins all four";
+}
