@@ -1,0 +1,35 @@
+// Listing 21-15 (src/lib.rs): the pool holds Workers; Worker stays private to the library.
+// The Rust crate is `hello`; so is the namespace.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <vector>
+
+namespace hello {
+
+class Worker;
+
+class ThreadPool {
+public:
+    /// Create a new ThreadPool.
+    ///
+    /// The size is the number of threads in the pool.
+    ///
+    /// # Panics
+    ///
+    /// The constructor panics if the size is zero.
+    explicit ThreadPool(std::size_t size);
+    ~ThreadPool();
+
+    // F: FnOnce() is `std::invocable<F&&>` (callable once, as an rvalue). The job is a by-value
+    // parameter, so it (and the TcpStream it owns) is destroyed when execute returns, as in Rust.
+    template <class F>
+        requires std::invocable<F&&>
+    void execute([[maybe_unused]] F f) {}
+
+private:
+    std::vector<Worker> workers_;
+};
+
+}  // namespace hello

@@ -1,0 +1,9 @@
+// src/lib.rs, the third unnumbered step (unchanged since the second): `new` takes the size and
+// ignores it (rustc warns that `size` is unused; [[maybe_unused]] says the same to g++).
+#include "thread_pool.hpp"
+
+namespace hello {
+
+ThreadPool::ThreadPool([[maybe_unused]] std::size_t size) {}
+
+}  // namespace hello

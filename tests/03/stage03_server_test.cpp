@@ -1,0 +1,65 @@
+// Stage 03: every runnable server of the stage (the unnumbered step 3, listings 21-13 to 21-15 and the
+// build() variant) has a ThreadPool whose execute() drops the job it is given. The job owns the
+// connection, so each connection is closed at once, without a response, and nothing else happens.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "http_client.hpp"
+#include "server_process.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Long, so that a `/sleep` that was served could not finish within the requests' deadline.
+constexpr auto delay = 5s;
+constexpr auto deadline = 2s;
+
+class Stage03_DroppedJobs : public testing::TestWithParam<std::string> {
+protected:
+    std::unique_ptr<ServerProcess> start() {
+        return ServerProcess::start({.stage = "03-empty-pool", .target = GetParam(), .slow_request_delay = delay});
+    }
+};
+
+}  // namespace
+
+TEST_P(Stage03_DroppedJobs, EveryConnectionClosesWithoutAResponse) {
+    auto server = start();
+    const auto records = send_concurrently(server->address(), {{.label = "/", .path = "/"},
+                                                               {.label = "/sleep", .path = "/sleep"},
+                                                               {.label = "/missing", .path = "/missing"},
+                                                               {.label = "empty", .raw = ""}},
+                                           deadline);
+    for (const auto& record : records) {
+        // Closed, or reset (the request was never read): either way, promptly and with nothing sent.
+        EXPECT_TRUE(record.closed_without_response())
+            << record.label << ": " << to_string(record.outcome) << " " << record.error << record.raw;
+        EXPECT_TRUE(record.raw.empty()) << record.label;
+    }
+}
+
+TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
+    auto server = start();
+    for (int round = 1; round <= 3; ++round) {
+        const auto record = send_request(server->address(), {.label = "/ #" + std::to_string(round), .path = "/"}, deadline);
+        EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
+    }
+    // The empty connection that ends stage 01's server never reaches handle_connection here.
+    (void)send_request(server->address(), {.label = "empty", .raw = ""}, deadline);
+    EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
+    EXPECT_EQ(server->stderr_text(), "") << "no panic";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stage03, Stage03_DroppedJobs,
+                         testing::Values("no-listing-03-define-execute", "listing-21-13", "listing-21-13-build",
+                                         "listing-21-14", "listing-21-15"),
+                         [](const testing::TestParamInfo<std::string>& listing) {
+                             auto name = listing.param;
+                             for (auto& c : name) {
+                                 if (c == '-') c = '_';
+                             }
+                             return name;
+                         });
