@@ -1,7 +1,10 @@
 #include "server_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -41,6 +44,16 @@ std::vector<std::string> child_environment(const ServerOptions& options) {
     }
     for (const auto& [name, value] : variables) environment.push_back(name + "=" + value);
     return environment;
+}
+
+// The first line of a sanitizer's report (a sanitizer build, `./workbook sanitize`), or npos.
+std::size_t find_sanitizer_report(const std::string& text) {
+    std::size_t first = std::string::npos;
+    for (const char* marker : {"WARNING: ThreadSanitizer:", "ERROR: AddressSanitizer:", "ERROR: LeakSanitizer:",
+                               ": runtime error: "}) {
+        first = std::min(first, text.find(marker));
+    }
+    return first == std::string::npos ? first : text.rfind('\n', first) + 1;  // npos + 1 == 0
 }
 
 }  // namespace
@@ -191,6 +204,13 @@ ServerProcess::~ServerProcess() {
     }
     if (stdout_reader_.joinable()) stdout_reader_.join();
     if (stderr_reader_.joinable()) stderr_reader_.join();
+    // The server is killed at the end of every test, so its own sanitizer exit status is never seen:
+    // a report on its stderr must fail the test here, loudly.
+    if (const auto report = find_sanitizer_report(stderr_text_); report != std::string::npos) {
+        std::fprintf(stderr, "ServerProcess: the server (pid %d) reported:\n%s\n", static_cast<int>(pid_),
+                     stderr_text_.substr(report).c_str());
+        std::abort();
+    }
 }
 
 }  // namespace support

@@ -1,6 +1,7 @@
 // A stage's real server binary as a child process: started on a free port with a short slow-request
 // delay, observed through its stdout/stderr, and always killed and reaped (in the destructor, so a
 // failed assertion cannot leave it running). Every wait takes a deadline.
+// A sanitizer report on the server's stderr (a sanitizer build) aborts the test in the destructor.
 #pragma once
 
 #include <chrono>
