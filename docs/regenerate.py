@@ -135,7 +135,11 @@ def run_diagnostic(context, listing):
 
 
 def http_exchange(port, request, deadline_s=15.0):
-    with socket.create_connection(("127.0.0.1", port), timeout=deadline_s) as connection:
+    try:
+        connection = socket.create_connection(("127.0.0.1", port), timeout=deadline_s)
+    except OSError:
+        return  # the server has gone (its output says why)
+    with connection:
         if request == "empty":
             connection.shutdown(socket.SHUT_WR)
         else:
@@ -173,6 +177,17 @@ def run_server(context, listing, *requests):
                 output.extend(chunk)
         return False
 
+    def read_until_quiet(quiet_seconds, give_up_seconds=10):
+        quiet_since = time.monotonic()
+        give_up = time.monotonic() + give_up_seconds
+        while time.monotonic() < give_up and process.poll() is None:
+            before = len(output)
+            read_for(0.05)
+            if len(output) != before:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > quiet_seconds:
+                return
+
     try:
         listening = re.compile(r"Listening on http://127\.0\.0\.1:(\d+)\n")
         if not read_for(10, lambda text: listening.search(text)):
@@ -186,21 +201,14 @@ def run_server(context, listing, *requests):
                 time.sleep(0.05)  # sent in this order, answered in whatever order the server likes
             else:
                 http_exchange(port, request)
+                read_until_quiet(0.2)  # what the request caused (a panic unwinding) is over
             read_for(0.1)
         for exchange in background:
             while exchange.is_alive():
                 read_for(0.1)
                 exchange.join(timeout=0.1)
         # Let it finish what it prints (a panic, a shutdown), then stop it if it still runs.
-        quiet_since = time.monotonic()
-        give_up = time.monotonic() + 10
-        while time.monotonic() < give_up and process.poll() is None:
-            before = len(output)
-            read_for(0.1)
-            if len(output) != before:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > 0.5:
-                break
+        read_until_quiet(0.5)
         status = process.poll()
         if status is None:
             process.send_signal(signal.SIGKILL)
