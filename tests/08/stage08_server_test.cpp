@@ -162,7 +162,8 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
         return true;
     };
     ASSERT_TRUE(server->wait_for_stdout(stuck, 5s)) << "the other workers end; the destructor reaches the idle one";
-    EXPECT_FALSE(server->wait_for_exit(2s).has_value()) << "join() waits for the idle worker";
+    // Longer than the read-timeout variant's 2 s, so that a bounded wait could not pass for this one.
+    EXPECT_FALSE(server->wait_for_exit(3s).has_value()) << "join() waits for the idle worker";
     const auto lines = server->stdout_lines();
     EXPECT_FALSE(has_line(lines, "Worker " + std::to_string(idle_worker) + " disconnected; shutting down."));
     if (idle_worker + 1 < pool_size) {
