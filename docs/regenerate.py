@@ -16,6 +16,9 @@ What it looks at in docs/*.md (and nothing else):
   ...                          after the normalisation rules below, and names page and line.
   ```
 
+  [text](relative/path#anchor)     with --links: every relative link must lead to a file that exists (and, in a .md
+                                   file, to a heading that exists).
+
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
 
@@ -517,6 +520,44 @@ def process_page(page, producer, write, problems):
             print(f"updated {shown(page)}")
 
 
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def heading_anchors(page):
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to hyphens."""
+    anchors, seen, in_fence = set(), {}, False
+    for line in page.read_text().splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if in_fence or not line.startswith("#"):
+            continue
+        slug = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}-{count}")
+    return anchors
+
+
+def check_links(page, problems):
+    """Every relative link of a page leads to a file that exists, and to a heading that exists."""
+    in_fence = False
+    for number, line in enumerate(page.read_text().splitlines(), start=1):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        for match in LINK.finditer(line):
+            target = match.group("target")
+            if re.match(r"^[a-z]+:", target):
+                continue  # https:, mailto:
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.exists():
+                problems.append(f"{shown(page)}:{number}: link to a missing file: {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in heading_anchors(linked):
+                problems.append(f"{shown(page)}:{number}: link to a missing heading: {target}")
+
+
 def output_keys(pages):
     keys = []
     for page in pages:
@@ -534,6 +575,7 @@ def main():
     mode.add_argument("--check", action="store_true", help="fail, naming page and line, on any drift")
     parser.add_argument("--build-root", type=pathlib.Path, default=ROOT / "build",
                         help="the build folder holding the servers (default: build/)")
+    parser.add_argument("--links", action="store_true", help="also check relative links and their anchors")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
@@ -546,6 +588,8 @@ def main():
     for page in pages:
         try:
             process_page(page, producer, args.write, problems)
+            if args.links:
+                check_links(page, problems)
         except DocsError as error:
             problems.append(f"{shown(page)}: {error}")
     for problem in problems:
