@@ -1,6 +1,8 @@
 // common/rs: Option, Result, panic, RS_ASSERT, the exit status of a panic in main.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "rs/io.hpp"
 #include "rs/panic.hpp"
 #include "rs/result.hpp"
@@ -19,6 +21,27 @@ TEST(Common_Option, UnwrapGivesTheValueOrPanicsWithRustsMessage) {
     } catch (const rs::Panic& panic) {
         EXPECT_EQ(panic.message(), "called `Option::unwrap()` on a `None` value");
     }
+}
+
+TEST(Common_Option, TakeMovesTheValueOutAndAsRefBorrowsIt) {
+    auto held = Option<std::unique_ptr<int>>(std::make_unique<int>(5));
+    ASSERT_TRUE(held.as_ref().is_some());
+    EXPECT_EQ(**held.as_ref().unwrap(), 5) << "as_ref() gives a pointer to the value, which stays";
+    auto taken = held.take();
+    EXPECT_TRUE(held.is_none()) << "take() leaves None behind";
+    EXPECT_TRUE(held.as_ref().is_none());
+    EXPECT_EQ(*std::move(taken).unwrap(), 5);
+}
+
+TEST(Common_Drop, DestroysItsArgumentBeforeTheNextStatement) {
+    auto counted = std::make_shared<int>(1);
+    auto held = Option<std::shared_ptr<int>>(counted);
+    ASSERT_EQ(counted.use_count(), 2);
+    rs::drop(held.take());
+    EXPECT_EQ(counted.use_count(), 1);
+    auto other_owner = counted;
+    rs::drop(std::move(other_owner));  // it takes ownership: a moved-in value is destroyed too
+    EXPECT_EQ(counted.use_count(), 1);
 }
 
 TEST(Common_Result, UnwrapOnErrPanicsWithTheErrorsDebugForm) {
