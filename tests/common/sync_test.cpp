@@ -74,6 +74,23 @@ TEST(Common_Mpsc, DroppingTheReceiverDropsWhatIsQueued) {
     EXPECT_EQ(tracked.use_count(), 1);
 }
 
+TEST(Common_Mpsc, SendFailsOnceTheLastSharedOwnerOfTheReceiverIsGone) {
+    // Listings 21-18 and 21-19: the receiver lives in Arc<Mutex<..>> (shared_ptr<Mutex<..>>); it is
+    // dropped, and send() fails, only when the last owner lets go.
+    auto [sender, receiver] = mpsc::channel<int>();
+    auto shared = std::make_shared<Mutex<mpsc::Receiver<int>>>(std::move(receiver));
+    auto worker_share = shared;
+    shared.reset();
+    EXPECT_TRUE(sender.send(1).is_ok()) << "one owner is left";
+    worker_share.reset();
+    try {
+        sender.send(2).unwrap();
+        FAIL() << "send() must fail once the receiver is gone";
+    } catch (const rs::Panic& panic) {
+        EXPECT_EQ(panic.message(), "called `Result::unwrap()` on an `Err` value: SendError { .. }");
+    }
+}
+
 TEST(Common_Mpsc, UnwrapOfAFailedRecvPanicsLikeRust) {
     auto [sender, receiver] = mpsc::channel<int>();
     { auto gone = std::move(sender); }
