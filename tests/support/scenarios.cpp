@@ -65,7 +65,7 @@ int peak_served_at_once(const std::vector<RequestRecord>& records, std::chrono::
     for (const auto& record : records) {
         if (record.outcome != Outcome::Response) continue;
         auto working = record;
-        working.start = record.finish - std::chrono::duration_cast<Clock::duration>(0.8 * work_each);
+        working.start = record.finish - std::chrono::duration_cast<Clock::duration>(0.5 * work_each);
         serving.push_back(std::move(working));
     }
     return peak_in_flight(serving);

@@ -67,7 +67,8 @@ struct Scenario {
 [[nodiscard]] Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
 
 // How many requests the server was working on at once, at most, judging by when each answered request
-// finished: each needed `work_each` just before its answer (its last 80%, to allow for jitter).
+// finished: each needed `work_each` just before its answer. Only the last half of that counts, so that
+// jitter cannot make work done one after another look overlapping.
 [[nodiscard]] int peak_served_at_once(const std::vector<RequestRecord>& records, std::chrono::duration<double> work_each);
 
 }  // namespace support
