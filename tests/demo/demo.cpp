@@ -5,12 +5,15 @@
 //
 // STAGE is a folder under steps/ (e.g. 06-working-pool), TARGET a listing's executable (listing-21-20).
 // Exit status: 0 the stage behaved as the book says, 1 it did not, 2 it could not run (usage, no build).
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
