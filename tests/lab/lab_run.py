@@ -11,7 +11,7 @@ The sanitizers' options are set here, not inherited, so that every run is the sa
     may be corrupt, and a program that went on could crash or hang instead of ending;
   - AddressSanitizer keeps the frames of returned functions poisoned (detect_stack_use_after_return),
     which is what lets it see a job reading a local of a function that has returned.
---print writes the output normalised for the docs instead: no addresses, pids, thread ids, build
+--print writes the output normalised for the docs instead, and how the program ended: no addresses, pids, thread ids, build
 paths, standard-library frames, ThreadSanitizer's notes on where threads and mutexes were created
 or AddressSanitizer's shadow-memory map, so that a quote changes only when the report does.
 """
@@ -40,15 +40,14 @@ def run(program: list[str]) -> tuple[str, int]:
 
     def attempt(command: list[str]) -> tuple[str, int]:
         try:
-            done = subprocess.run(command, env=environment, capture_output=True, text=True,
-                                  errors="replace", timeout=TIMEOUT_SECONDS, start_new_session=True)
+            done = subprocess.run(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, errors="replace", timeout=TIMEOUT_SECONDS, start_new_session=True)
         except subprocess.TimeoutExpired as expired:
-            output = (expired.stdout or b"").decode(errors="replace") + (expired.stderr or b"").decode(
-                errors="replace")
+            output = (expired.stdout or b"").decode(errors="replace")
             sys.exit(f"lab_run.py: {program[0]} did not end within {TIMEOUT_SECONDS} s; output:\n{output}")
         except FileNotFoundError:
             sys.exit(f"lab_run.py: no such program: {command[0]}")
-        return done.stdout + done.stderr, done.returncode
+        return done.stdout, done.returncode
 
     output, status = attempt(program)
     if TSAN_LAYOUT_FAILURE in output:
@@ -114,7 +113,7 @@ def main() -> int:
 
     output, status = run(program)
     if args.print:
-        sys.stdout.write(normalise(output, program[0]))
+        sys.stdout.write(normalise(output, program[0]) + f"[ended with {describe(status)}]\n")
         return 0
 
     problems = [f"expected {text!r} in the output" for text in args.expect if text not in output]
