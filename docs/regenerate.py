@@ -35,6 +35,9 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
                               for the answer (add `| any order` when the lines may then race). Shows
                               stdout and stderr as they interleave; when the server exits by itself the
                               last line is `[process exited with status N]`, otherwise it is killed.
+  lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
+                              tests/lab/lab_run.py --print: its output, normalised by that script (no
+                              addresses, pids, build paths), and how it ended.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
 
@@ -228,6 +231,17 @@ def run_server(context, listing, *requests):
     return text
 
 
+def run_lab(context, target):
+    program = context.build_root / "tests" / "lab" / target
+    if not program.is_file():
+        raise DocsError(f"{program} is not built (the sanitizer cases are built in builds without -Db_sanitize)")
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "lab" / "lab_run.py"), "--print", "--", str(program)],
+                         capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    if run.returncode != 0:
+        raise DocsError(f"lab_run.py --print {target} failed: {run.stderr.strip()}")
+    return run.stdout
+
+
 def run_workbook(context, *args):
     env = dict(os.environ, NO_COLOR="1")
     run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
@@ -241,6 +255,7 @@ def run_workbook(context, *args):
 KEY_RUNNERS = [
     (re.compile(r"^diagnostic (\S+)$"), run_diagnostic),
     (re.compile(r"^run (\S+)((?: \S+)*)$"), lambda context, listing, requests: run_server(context, listing, *requests.split())),
+    (re.compile(r"^lab (\S+)$"), run_lab),
     (re.compile(r"^workbook (list)$"), run_workbook),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
 ]

@@ -85,6 +85,15 @@ def main():
         expect(checked.returncode != 0 and "unknown path" in checked.stderr and "unknown output key" in checked.stderr,
                "an unknown path and an unknown key fail")
 
+        (page.parent / "other.md").write_text("# Other\n")
+        page.write_text("[other](other.md#other) [gone](no-such-page.md) [no heading](page.md#nowhere)\n# A heading\n"
+                        "[here](#a-heading)\n")
+        checked = run("--check", page, ["--links"] + extra)
+        expect(checked.returncode != 0 and "page.md:1: link to a missing file: no-such-page.md" in checked.stderr
+               and "page.md:1: link to a missing heading: page.md#nowhere" in checked.stderr
+               and "other.md" not in checked.stderr and "#a-heading" not in checked.stderr,
+               "--links refuses a missing page or heading, accepts existing ones")
+
     # Normalisation: what timing decides may differ; nothing else may.
     def same(page_text, produced, any_order=False):
         return regenerate.normalise(page_text, any_order) == regenerate.normalise(produced, any_order)
