@@ -49,7 +49,9 @@ NORMALISATION (applied to the page's block and to the fresh output before compar
 real output):
   - worker ids:  `Worker 3` / `worker 3` -> `Worker <id>`   (which worker takes a job is up to the OS)
   - ports:       `127.0.0.1:41233` -> `127.0.0.1:<port>`     (the server binds port 0; --write shows 7878)
-  - sanitizer reports: hex addresses -> `0x<addr>`, `==1234==` -> `==<pid>==`, `T12` -> `T<n>`
+  - sanitizer reports: hex addresses -> `0x<addr>`, `==1234==` -> `==<pid>==`, threads `T12` -> `T<n>`,
+    mutexes `M11` -> `M<n>`, stack frame numbers `#5 ` -> `#<n> ` (how many frames a report shows varies).
+    Which race ThreadSanitizer reports first varies too: quote such a report through `| grep`.
 """
 import argparse
 import concurrent.futures
@@ -299,6 +301,8 @@ NORMALISATION = [
     (re.compile(r"0x[0-9a-fA-F]+"), "0x<addr>"),
     (re.compile(r"==\d+=="), "==<pid>=="),
     (re.compile(r"\bT\d+\b"), "T<n>"),
+    (re.compile(r"\bM\d+\b"), "M<n>"),
+    (re.compile(r"^(\s*)#\d+ "), r"\1#<n> "),
 ]
 
 
