@@ -27,7 +27,7 @@ constexpr auto deadline = 5s;
 }  // namespace
 
 TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerPanics) {
-    const std::size_t threads_before = stage08::live_threads();
+    const std::size_t threads_before = stage08::baseline_threads();
     auto probe = JobProbe::make();
     const OpenGateOnExit release(probe);
     // The panics are printed to stderr (fd 2); the test reads them back from there.

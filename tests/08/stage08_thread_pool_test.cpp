@@ -25,7 +25,7 @@ constexpr auto deadline = 5s;
 
 TEST(Stage08_ThreadPool, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
     constexpr std::size_t jobs = 4;
-    const std::size_t threads_before = stage08::live_threads();
+    const std::size_t threads_before = stage08::baseline_threads();
     auto probe = JobProbe::make();
     const OpenGateOnExit release(probe);
     std::binary_semaphore destroying(0);
@@ -60,7 +60,7 @@ TEST(Stage08_ThreadPool, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDes
 }
 
 TEST(Stage08_ThreadPool, DestroyingAnIdlePoolEndsEveryWorkerThread) {
-    const std::size_t threads_before = stage08::live_threads();
+    const std::size_t threads_before = stage08::baseline_threads();
     {
         auto pool = ThreadPool(4);
         EXPECT_EQ(stage08::live_threads(), threads_before + 4);
