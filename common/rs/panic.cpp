@@ -21,6 +21,11 @@ std::string_view trim_build_prefix(std::string_view file) {
 
 bool on_main_thread() { return ::gettid() == ::getpid(); }
 
+[[noreturn]] void terminate_handler();
+
+// libstdc++'s own handler, which prints "terminate called ..." before it aborts.
+const std::terminate_handler cpp_terminate_handler = std::set_terminate(terminate_handler);
+
 // An rs::Panic that leaves main() has no handler, so C++ calls std::terminate (abort, status 134).
 // Rust exits 101 instead; this handler restores that. Anything else keeps C++'s behaviour.
 [[noreturn]] void terminate_handler() {
@@ -32,17 +37,16 @@ bool on_main_thread() { return ::gettid() == ::getpid(); }
         } catch (...) {
         }
     }
+    if (cpp_terminate_handler != nullptr) cpp_terminate_handler();
     std::abort();
 }
-
-const std::terminate_handler installed = std::set_terminate(terminate_handler);
 
 }  // namespace
 
 std::string current_thread_name() { return on_main_thread() ? "main" : "<unnamed>"; }
 
 void panic(const std::string& message, Location where) {
-    (void)installed;
+    (void)cpp_terminate_handler;  // referenced, so the handler is installed wherever panic() is linked
     // One write, so that panics on several threads do not interleave their lines.
     std::string text = "thread '" + current_thread_name() + "' panicked at " +
                        std::string(trim_build_prefix(where.file)) + ":" + std::to_string(where.line) +
