@@ -20,16 +20,10 @@ constexpr auto deadline = 5s;
 
 TEST(Stage06_ThreadPool, FourJobsAllMeetAtAFourWayBarrier) {
     // Each job waits until all four have arrived: they can only all get there if four run at once.
-    auto probe = JobProbe::make();
     auto pool = ThreadPool(workers);
-    for (std::size_t i = 0; i < workers; ++i) {
-        pool.execute([probe] {
-            auto running = probe->enter();
-            probe->arrive_and_wait(workers, deadline);
-        });
-    }
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers; }, 2 * deadline));
-    EXPECT_EQ(probe->counts().met_at_barrier, workers) << "the four jobs did not run at the same time";
+    const auto counts = support::run_jobs_meeting_at_a_barrier(pool, workers, deadline);
+    EXPECT_EQ(counts.finished, workers);
+    EXPECT_EQ(counts.met_at_barrier, workers) << "the four jobs did not run at the same time";
 }
 
 TEST(Stage06_ThreadPool, AFifthJobWaitsUntilAWorkerIsFree) {

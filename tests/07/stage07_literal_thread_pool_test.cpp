@@ -8,7 +8,6 @@
 
 using namespace std::chrono_literals;
 using hello::ThreadPool;
-using support::JobProbe;
 
 namespace {
 
@@ -19,15 +18,9 @@ constexpr auto deadline = 5s;
 
 TEST(Stage07_LiteralThreadPool, FourJobsAllMeetAtAFourWayBarrier) {
     // Each job waits until all four have arrived: impossible if a worker kept the lock through its job.
-    auto probe = JobProbe::make();
     auto pool = ThreadPool(workers);
-    for (std::size_t i = 0; i < workers; ++i) {
-        pool.execute([probe] {
-            auto running = probe->enter();
-            probe->arrive_and_wait(workers, deadline);
-        });
-    }
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers; }, 2 * deadline));
-    EXPECT_EQ(probe->counts().met_at_barrier, workers) << "the four jobs did not run at the same time";
-    EXPECT_EQ(probe->counts().peak_running, workers);
+    const auto counts = support::run_jobs_meeting_at_a_barrier(pool, workers, deadline);
+    EXPECT_EQ(counts.finished, workers);
+    EXPECT_EQ(counts.met_at_barrier, workers) << "the four jobs did not run at the same time";
+    EXPECT_EQ(counts.peak_running, workers);
 }

@@ -119,4 +119,19 @@ private:
     std::shared_ptr<JobProbe> probe_;
 };
 
+// Gives `pool` `jobs` jobs that each wait at a `jobs`-way barrier, and waits (up to twice `deadline`)
+// until every job has finished. The counts say whether they all met: only if `jobs` ran at once.
+template <class Pool>
+JobProbe::Counts run_jobs_meeting_at_a_barrier(Pool& pool, std::size_t jobs, std::chrono::milliseconds deadline) {
+    auto probe = JobProbe::make();
+    for (std::size_t i = 0; i < jobs; ++i) {
+        pool.execute([probe, jobs, deadline] {
+            auto running = probe->enter();
+            probe->arrive_and_wait(jobs, deadline);
+        });
+    }
+    probe->wait_until([jobs](const JobProbe::Counts& counts) { return counts.finished == jobs; }, 2 * deadline);
+    return probe->counts();
+}
+
 }  // namespace support
