@@ -68,44 +68,51 @@ io::Result<std::string> socket_address(int fd, GetName get_name) {
     return format_address(storage);
 }
 
-void close_fd(int fd) {
-    if (fd >= 0) ::close(fd);
-}
-
-}  // namespace
-
-// --- TcpStream ---
-
-io::Result<TcpStream> TcpStream::connect(std::string_view address) {
-    auto list = resolve(address, false);
+// Rust's each_addr: a new socket for each address `address` resolves to, until `setup` succeeds on
+// one; that socket, or the last error.
+template <class Setup>
+io::Result<int> open_first(std::string_view address, bool passive, Setup setup) {
+    auto list = resolve(address, passive);
     if (list.is_err()) return Err(std::move(list.error()));
     io::Error last = invalid_address();
     for (addrinfo* ai = list.value().get(); ai != nullptr; ai = ai->ai_next) {
         const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            last = io::Error::last_os_error();
-            continue;
-        }
-        if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) return Ok(TcpStream(fd));
-        last = io::Error::last_os_error();
-        ::close(fd);
+        if (fd >= 0 && setup(fd, *ai)) return Ok(fd);
+        last = io::Error::last_os_error();  // before close(), which may change errno
+        if (fd >= 0) ::close(fd);
     }
     return Err(std::move(last));
 }
 
-TcpStream& TcpStream::operator=(TcpStream&& other) noexcept {
+}  // namespace
+
+// --- OwnedFd ---
+
+OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
     if (this != &other) {
-        close_fd(fd_);
+        if (fd_ >= 0) ::close(fd_);
         fd_ = std::exchange(other.fd_, -1);
     }
     return *this;
 }
 
-TcpStream::~TcpStream() { close_fd(fd_); }
+OwnedFd::~OwnedFd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+// --- TcpStream ---
+
+io::Result<TcpStream> TcpStream::connect(std::string_view address) {
+    auto fd = open_first(address, false, [](int socket, const addrinfo& ai) {
+        return ::connect(socket, ai.ai_addr, ai.ai_addrlen) == 0;
+    });
+    if (fd.is_err()) return Err(std::move(fd.error()));
+    return Ok(TcpStream(fd.value()));
+}
 
 io::Result<std::size_t> TcpStream::read(std::span<char> buffer) {
     while (true) {
-        const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), 0);
+        const ssize_t got = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
         if (got >= 0) return Ok(static_cast<std::size_t>(got));
         if (errno != EINTR) return Err(io::Error::last_os_error());
     }
@@ -113,7 +120,7 @@ io::Result<std::size_t> TcpStream::read(std::span<char> buffer) {
 
 io::Result<Unit> TcpStream::write_all(std::string_view bytes) {
     while (!bytes.empty()) {
-        const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        const ssize_t sent = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EINTR) continue;
             return Err(io::Error::last_os_error());
@@ -133,66 +140,42 @@ io::Result<Unit> TcpStream::set_read_timeout(Option<std::chrono::milliseconds> t
         tv.tv_sec = static_cast<time_t>(timeout->count() / 1000);
         tv.tv_usec = static_cast<suseconds_t>((timeout->count() % 1000) * 1000);
     }
-    if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return Err(io::Error::last_os_error());
+    if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return Err(io::Error::last_os_error());
     return Ok();
 }
 
 io::Result<Unit> TcpStream::shutdown(Shutdown how) {
     const int native = how == Shutdown::Read ? SHUT_RD : how == Shutdown::Write ? SHUT_WR : SHUT_RDWR;
-    if (::shutdown(fd_, native) != 0) return Err(io::Error::last_os_error());
+    if (::shutdown(fd_.get(), native) != 0) return Err(io::Error::last_os_error());
     return Ok();
 }
 
-io::Result<std::string> TcpStream::peer_addr() const { return socket_address(fd_, ::getpeername); }
+io::Result<std::string> TcpStream::peer_addr() const { return socket_address(fd_.get(), ::getpeername); }
 
 // --- TcpListener ---
 
 Incoming::iterator::value_type Incoming::iterator::operator*() const { return listener_->accept(); }
 
 io::Result<TcpListener> TcpListener::bind(std::string_view address) {
-    auto list = resolve(address, true);
-    if (list.is_err()) return Err(std::move(list.error()));
-    io::Error last = invalid_address();
-    for (addrinfo* ai = list.value().get(); ai != nullptr; ai = ai->ai_next) {
-        const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            last = io::Error::last_os_error();
-            continue;
-        }
+    auto fd = open_first(address, true, [](int socket, const addrinfo& ai) {
         const int on = 1;  // as Rust does on Unix, so a restarted server can rebind at once
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, 128) == 0) {
-            TcpListener listener(fd);
-            auto bound = listener.local_addr();
-            if (bound.is_ok()) {
-                rs::println("Listening on http://" + bound.value());
-            }
-            return Ok(std::move(listener));
-        }
-        last = io::Error::last_os_error();
-        ::close(fd);
-    }
-    return Err(std::move(last));
+        ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        return ::bind(socket, ai.ai_addr, ai.ai_addrlen) == 0 && ::listen(socket, 128) == 0;
+    });
+    if (fd.is_err()) return Err(std::move(fd.error()));
+    TcpListener listener(fd.value());
+    if (auto bound = listener.local_addr(); bound.is_ok()) rs::println("Listening on http://" + bound.value());
+    return Ok(std::move(listener));
 }
-
-TcpListener& TcpListener::operator=(TcpListener&& other) noexcept {
-    if (this != &other) {
-        close_fd(fd_);
-        fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-}
-
-TcpListener::~TcpListener() { close_fd(fd_); }
 
 io::Result<TcpStream> TcpListener::accept() {
     while (true) {
-        const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        const int fd = ::accept4(fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
         if (fd >= 0) return Ok(TcpStream(fd));
         if (errno != EINTR) return Err(io::Error::last_os_error());
     }
 }
 
-io::Result<std::string> TcpListener::local_addr() const { return socket_address(fd_, ::getsockname); }
+io::Result<std::string> TcpListener::local_addr() const { return socket_address(fd_.get(), ::getsockname); }
 
 }  // namespace rs::net

@@ -9,12 +9,29 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "rs/io.hpp"
 
 namespace rs::net {
 
 enum class Shutdown { Read, Write, Both };
+
+// A file descriptor with one owner: closed when destroyed, handed over when moved.
+class OwnedFd {
+public:
+    explicit OwnedFd(int fd) noexcept : fd_(fd) {}
+    OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    OwnedFd& operator=(OwnedFd&& other) noexcept;
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+    ~OwnedFd();
+
+    [[nodiscard]] int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
 
 // A connected socket; closed when destroyed (Rust: when dropped). Move-only, like an owned value.
 class TcpStream {
@@ -23,11 +40,6 @@ public:
     static io::Result<TcpStream> connect(std::string_view address);
 
     explicit TcpStream(int fd) noexcept : fd_(fd) {}
-    TcpStream(TcpStream&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    TcpStream& operator=(TcpStream&& other) noexcept;
-    TcpStream(const TcpStream&) = delete;
-    TcpStream& operator=(const TcpStream&) = delete;
-    ~TcpStream();
 
     // Rust's Read::read: one recv(); Ok(0) at end of stream.
     io::Result<std::size_t> read(std::span<char> buffer);
@@ -39,10 +51,10 @@ public:
     io::Result<Unit> shutdown(Shutdown how);
     io::Result<std::string> peer_addr() const;
 
-    [[nodiscard]] int native_handle() const noexcept { return fd_; }
+    [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
 
 private:
-    int fd_;
+    OwnedFd fd_;
 };
 
 class TcpListener;
@@ -80,11 +92,6 @@ public:
     // addition to the book's servers, so that people and tests know where to connect.
     static io::Result<TcpListener> bind(std::string_view address);
 
-    TcpListener(TcpListener&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    TcpListener& operator=(TcpListener&& other) noexcept;
-    TcpListener(const TcpListener&) = delete;
-    TcpListener& operator=(const TcpListener&) = delete;
-    ~TcpListener();
 
     io::Result<TcpStream> accept();
     Incoming incoming() { return Incoming(*this); }
@@ -92,7 +99,7 @@ public:
 
 private:
     explicit TcpListener(int fd) noexcept : fd_(fd) {}
-    int fd_;
+    OwnedFd fd_;
 };
 
 }  // namespace rs::net
