@@ -577,6 +577,31 @@ def check_links(page, problems):
                 problems.append(f"{shown(page)}:{number}: link to a missing heading: {target}")
 
 
+GTEST_CITED = re.compile(r"`(?P<suite>[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*)\.(?P<name>[A-Za-z0-9_]+)`")
+
+
+def gtest_defined(suite, name, sources, meson_text):
+    """Whether tests/ defines the gtest Suite.Name. A suite spelled by a macro (stage 03's pool tests,
+    one suite per listing) counts when TEST(MACRO, Name) exists and Meson names the suite's prefix."""
+    if re.search(rf"\bTEST(?:_P|_F)?\(\s*{suite}\s*,\s*{name}\s*\)", sources):
+        return True
+    prefix = re.sub(r"(_\d+)+$", "_", suite)
+    return bool(re.search(rf"\bTEST\(\s*[A-Z_]+\s*,\s*{name}\s*\)", sources)) and f"'{prefix}'" in meson_text
+
+
+def check_test_names(page, problems):
+    """Every gtest a page cites (`Suite.Name`) is one tests/ defines: a renamed test cannot leave a
+    page pointing at nothing."""
+    tests = ROOT / "tests"
+    sources = "\n".join(path.read_text() for path in tests.rglob("*.cpp"))
+    meson_text = "\n".join(path.read_text() for path in tests.rglob("meson.build"))
+    for number, line in enumerate(page.read_text().splitlines(), start=1):
+        for match in GTEST_CITED.finditer(line):
+            if not gtest_defined(match["suite"], match["name"], sources, meson_text):
+                problems.append(f"{shown(page)}:{number}: cites a test that does not exist: "
+                                f"{match['suite']}.{match['name']}")
+
+
 def output_keys(pages):
     keys = []
     for page in pages:
@@ -594,7 +619,8 @@ def main():
     mode.add_argument("--check", action="store_true", help="fail, naming page and line, on any drift")
     parser.add_argument("--build-root", type=pathlib.Path, default=ROOT / "build",
                         help="the build folder holding the servers (default: build/)")
-    parser.add_argument("--links", action="store_true", help="also check relative links and their anchors")
+    parser.add_argument("--links", action="store_true",
+                        help="also check relative links and their anchors, and the gtest names pages cite")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
@@ -609,6 +635,7 @@ def main():
             process_page(page, producer, args.write, problems)
             if args.links:
                 check_links(page, problems)
+                check_test_names(page, problems)
         except DocsError as error:
             problems.append(f"{shown(page)}: {error}")
     for problem in problems:

@@ -94,6 +94,12 @@ def main():
                and "other.md" not in checked.stderr and "#a-heading" not in checked.stderr,
                "--links refuses a missing page or heading, accepts existing ones")
 
+        page.write_text("`Common_Tcp.BindToATakenPortIsAddrInUse` and `Common_Tcp.NoSuchTestAnywhere`\n")
+        checked = run("--check", page, ["--links"] + extra)
+        expect(checked.returncode != 0 and "cites a test that does not exist: Common_Tcp.NoSuchTestAnywhere" in checked.stderr
+               and "BindToATakenPortIsAddrInUse" not in checked.stderr,
+               "--links refuses a cited gtest that does not exist, accepts one that does")
+
     # Normalisation: what timing decides may differ; nothing else may.
     def same(page_text, produced, any_order=False):
         return regenerate.normalise(page_text, any_order) == regenerate.normalise(produced, any_order)
