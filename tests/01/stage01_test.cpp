@@ -79,7 +79,7 @@ TEST(Stage01_Server, EmptyConnectionPanicsMainAndEndsTheServer) {
     // Rust: `buf_reader.lines().next().unwrap()` on a connection closed before any line panics on
     // the main thread, and a panic leaving main ends the process with status 101.
     auto server = start_listing_21_10();
-    const auto record = send_request(server->address(), {.label = "empty", .raw = ""}, 2s);
+    const auto record = connect_and_close(server->address(), 2s);
     EXPECT_NE(record.outcome, Outcome::Response);
     const auto status = server->wait_for_exit(5s);
     ASSERT_TRUE(status.has_value()) << "the server must have ended";

@@ -71,7 +71,7 @@ TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
     auto threaded = start_listing_21_11();
     auto single = ServerProcess::start({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
 
-    const auto empty = send_request(threaded->address(), {.label = "empty", .raw = ""}, 2s);
+    const auto empty = connect_and_close(threaded->address(), 2s);
     EXPECT_NE(empty.outcome, Outcome::Response);
     ASSERT_TRUE(threaded->wait_for_stderr("called `Option::unwrap()` on a `None` value", 5s)) << threaded->stderr_text();
     EXPECT_NE(threaded->stderr_text().find("thread '<unnamed>' panicked at"), std::string::npos) << threaded->stderr_text();
@@ -81,7 +81,7 @@ TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
     EXPECT_EQ(after.response.status, 200);
     EXPECT_FALSE(threaded->wait_for_exit(200ms).has_value()) << "21-11 must still run";
 
-    (void)send_request(single->address(), {.label = "empty", .raw = ""}, 2s);
+    (void)connect_and_close(single->address(), 2s);
     const auto status = single->wait_for_exit(5s);
     ASSERT_TRUE(status.has_value()) << "21-10 must have ended";
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();

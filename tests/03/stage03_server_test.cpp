@@ -41,7 +41,7 @@ TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
         EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
     }
     // The empty connection that ends stage 01's server never reaches handle_connection here.
-    (void)send_request(server->address(), {.label = "empty", .raw = ""}, deadline);
+    (void)connect_and_close(server->address(), deadline);
     EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
     EXPECT_EQ(server->stderr_text(), "") << "no panic";
 }

@@ -33,12 +33,6 @@ std::vector<double> finishes_in_delays(const std::vector<RequestRecord>& records
     return finishes;
 }
 
-// A client that connects and closes without sending a byte: handle_connection's
-// `lines().next().unwrap()` then panics on the worker that took the job.
-void connect_and_close(const ServerProcess& server) {
-    (void)send_request(server.address(), {.label = "empty", .raw = ""}, 50ms);
-}
-
 }  // namespace
 
 TEST(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
@@ -88,7 +82,7 @@ TEST(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     // Listing 21-20 releases the lock before job() runs: a panic in the job ends that worker's thread,
     // and nothing else. The other three keep serving.
     auto server = start_listing_21_20();
-    connect_and_close(*server);
+    (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
     EXPECT_NE(server->stderr_text().find("called `Option::unwrap()` on a `None` value"), std::string::npos);
     const auto before = worker_job_ids(server->stdout_lines());
@@ -114,7 +108,7 @@ TEST(Stage06_Server, FourEmptyConnectionsLeaveNoWorkerAndTheNextRequestPanicsMai
     // receiver goes with its closure, the receiver is dropped, and the next `send(job).unwrap()` in
     // execute() panics on the main thread: exit status 101.
     auto server = start_listing_21_20();
-    for (int i = 0; i < 4; ++i) connect_and_close(*server);
+    for (int i = 0; i < 4; ++i) (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s, 4)) << server->stderr_text();
     const auto ids = worker_job_ids(server->stdout_lines());
     EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3})) << "each worker took one and died";

@@ -25,12 +25,6 @@ std::unique_ptr<ServerProcess> start_listing(const char* target) {
 std::unique_ptr<ServerProcess> start_listing_21_21() { return start_listing("listing-21-21"); }
 std::unique_ptr<ServerProcess> start_literal_translation() { return start_listing("listing-21-21-literal"); }
 
-// A client that connects and closes without sending a byte: handle_connection's
-// `lines().next().unwrap()` then panics inside job().
-void connect_and_close(const ServerProcess& server) {
-    (void)send_request(server.address(), {.label = "empty", .raw = ""}, 50ms);
-}
-
 }  // namespace
 
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
@@ -61,7 +55,7 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
     // mutex. Each other worker then gets Err(PoisonError) from lock(), and its unwrap() panics too.
     // With the last worker goes the receiver, and the next request's send panics main: exit 101.
     auto server = start_listing_21_21();
-    connect_and_close(*server);
+    (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s, 4)) << server->stderr_text();
     const auto log = server->stderr_text();
     EXPECT_EQ(occurrences(log, "called `Option::unwrap()` on a `None` value"), 1U) << log;
@@ -94,7 +88,7 @@ TEST(Stage07_LiteralServer, FourSleepsStillRunSideBySide) {
 
 TEST(Stage07_LiteralServer, AnEmptyConnectionEndsOnlyItsWorkerAndPoisonsNothing) {
     auto server = start_literal_translation();
-    connect_and_close(*server);
+    (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
 
     const auto records = send_concurrently(server->address(), same_request("/sleep", 4));

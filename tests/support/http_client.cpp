@@ -98,6 +98,10 @@ RequestRecord send_request(const std::string& address, const RequestPlan& plan, 
     }
 }
 
+RequestRecord connect_and_close(const std::string& address, std::chrono::milliseconds deadline) {
+    return send_request(address, {.label = "empty", .raw = ""}, deadline);
+}
+
 std::vector<RequestRecord> send_concurrently(const std::string& address, const std::vector<RequestPlan>& plans,
                                              std::chrono::milliseconds deadline) {
     std::vector<RequestRecord> records(plans.size());

@@ -60,6 +60,10 @@ struct RequestPlan {
 RequestRecord send_request(const std::string& address, const RequestPlan& plan,
                            std::chrono::milliseconds deadline = 10s);
 
+// A client that connects and closes without sending a byte: the book's handle_connection then panics
+// on `lines().next().unwrap()`, wherever it runs.
+RequestRecord connect_and_close(const std::string& address, std::chrono::milliseconds deadline = 2s);
+
 // Several requests, each from its own thread, each starting `start_after` after a common start.
 std::vector<RequestRecord> send_concurrently(const std::string& address, const std::vector<RequestPlan>& plans,
                                              std::chrono::milliseconds deadline = 10s);
