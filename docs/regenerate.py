@@ -185,6 +185,11 @@ def run_server(context, listing, *requests):
                 output.extend(chunk)
         return False
 
+    def read_to_end():
+        """Once the server has exited: everything it wrote, up to end of file (no time limit can cut it)."""
+        while chunk := os.read(process.stdout.fileno(), 65536):
+            output.extend(chunk)
+
     def read_until_quiet(quiet_seconds, give_up_seconds=10):
         quiet_since = time.monotonic()
         give_up = time.monotonic() + give_up_seconds
@@ -221,7 +226,7 @@ def run_server(context, listing, *requests):
         if status is None:
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-        read_for(1)
+        read_to_end()
     finally:
         if process.poll() is None:
             process.kill()

@@ -198,6 +198,9 @@ int main(int argc, char** argv) {
     // Wrapped as plain text first, so the escape codes do not count towards the width.
     const auto line = wrapped(mark + " " + verdict.line, width, 2);
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";
-    if (scenario->show_server_log || end) print_server_log(*server);
+    if (scenario->show_server_log || end) {
+        if (!end) server->kill_and_wait();  // what it printed so far, read to the end of its pipes
+        print_server_log(*server);
+    }
     return verdict.as_the_book_says ? exit_as_the_book_says : exit_not_as_the_book_says;
 }

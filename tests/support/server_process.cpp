@@ -64,8 +64,8 @@ std::string ExitStatus::describe() const {
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options) {
-    const auto binary = listing_binary(options.stage, options.target);
-    const auto working_dir = stage_source_dir(options.stage);
+    const auto binary = options.executable.empty() ? listing_binary(options.stage, options.target) : options.executable;
+    const auto working_dir = options.executable.empty() ? stage_source_dir(options.stage) : binary.parent_path();
     if (!std::filesystem::exists(binary)) throw std::runtime_error("no server binary at " + binary.string());
 
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
@@ -75,7 +75,9 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
     envp.push_back(nullptr);
     const std::string binary_path = binary.string();
     const std::string dir = working_dir.string();
-    char* const argv[] = {const_cast<char*>(binary_path.c_str()), nullptr};
+    std::vector<char*> argv{const_cast<char*>(binary_path.c_str())};
+    for (const auto& argument : options.arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
 
     int out_pipe[2];
     int err_pipe[2];
@@ -92,7 +94,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         ::dup2(out_pipe[1], STDOUT_FILENO);
         ::dup2(err_pipe[1], STDERR_FILENO);
         if (::chdir(dir.c_str()) != 0) ::_exit(126);
-        ::execve(binary_path.c_str(), argv, envp.data());
+        ::execve(binary_path.c_str(), argv.data(), envp.data());
         ::_exit(127);
     }
     ::close(out_pipe[1]);
@@ -145,6 +147,13 @@ void ServerProcess::pump(int fd, bool is_stdout) {
         changed_.notify_all();
     }
     ::close(fd);
+    const std::lock_guard lock(mutex_);
+    if (is_stdout && !stdout_partial_.empty()) {  // a last line without its newline is a line, too
+        stdout_lines_.push_back(stdout_partial_);
+        stdout_partial_.clear();
+    }
+    --pipes_open_;
+    changed_.notify_all();
 }
 
 std::vector<std::string> ServerProcess::stdout_lines() const {
@@ -184,10 +193,33 @@ std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds
         const pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
             exit_status_ = decode(status);
+            // Reaped is not read: the last bytes it wrote may still sit in the pipes. Nobody may judge
+            // its output before the pumps have read it to the end.
+            wait_for_output_end(10s);
             return exit_status_;
         }
         if (std::chrono::steady_clock::now() >= give_up) return std::nullopt;
         std::this_thread::sleep_for(5ms);
+    }
+}
+
+ExitStatus ServerProcess::kill_and_wait() {
+    if (!exit_status_) {
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        exit_status_ = decode(status);
+        wait_for_output_end(10s);
+    }
+    return *exit_status_;
+}
+
+void ServerProcess::wait_for_output_end(std::chrono::milliseconds deadline) {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, deadline, [&] { return pipes_open_ == 0; })) {
+        throw std::runtime_error("the server (pid " + std::to_string(pid_) +
+                                 ") has exited but its stdout/stderr did not reach end of file in time");
     }
 }
 
@@ -202,6 +234,7 @@ ServerProcess::~ServerProcess() {
         while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
         }
     }
+    // Joining the pumps waits for end of file on both pipes: the report check below sees everything.
     if (stdout_reader_.joinable()) stdout_reader_.join();
     if (stderr_reader_.joinable()) stderr_reader_.join();
     // The server is killed at the end of every test, so its own sanitizer exit status is never seen:

@@ -30,6 +30,9 @@ struct ServerOptions {
     std::map<std::string, std::string> extra_env{};
     // Wait for the `Listening on` line before returning (and fail if it does not come in time).
     std::chrono::milliseconds startup_deadline = 10s;
+    // Another program instead of a listing (the harness's own tests), run in its own folder.
+    std::filesystem::path executable{};
+    std::vector<std::string> arguments{};
 };
 
 struct ExitStatus {
@@ -59,13 +62,20 @@ public:
     // Waits until stderr holds `needle` (at least `times` times); false at the deadline.
     bool wait_for_stderr(const std::string& needle, std::chrono::milliseconds deadline, std::size_t times = 1);
 
-    // The exit status once the process has ended, or nullopt if it still runs at the deadline.
+    // The exit status once the process has ended and its stdout and stderr have been read to end of
+    // file (so stdout_lines() and stderr_text() are complete), or nullopt if it still runs at the deadline.
     std::optional<ExitStatus> wait_for_exit(std::chrono::milliseconds deadline);
+    // Kills the process (SIGKILL) unless it has ended, then waits as wait_for_exit does: what it printed
+    // before is then complete. The status it ended with.
+    ExitStatus kill_and_wait();
     void send_signal(int signal);
 
 private:
     ServerProcess() = default;
     void pump(int fd, bool is_stdout);
+    // After the child is reaped: until both pipes have reached end of file (a descendant holding
+    // them open could delay that; `deadline` bounds the wait and then fails loudly).
+    void wait_for_output_end(std::chrono::milliseconds deadline);
 
     pid_t pid_ = -1;
     std::string address_;
@@ -76,6 +86,7 @@ private:
     std::vector<std::string> stdout_lines_;
     std::string stdout_partial_;
     std::string stderr_text_;
+    int pipes_open_ = 2;  // stdout and stderr, until each pump reads end of file
     std::thread stdout_reader_;
     std::thread stderr_reader_;
 };
