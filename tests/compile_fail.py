@@ -5,7 +5,7 @@
 
 Each SOURCE is compiled on its own (-fsyntax-only). The check passes only if the compiler fails and
 every non-empty line of EXPECTED appears in its diagnostics (paths shown relative to the workbook's
-root, no colour). A non-zero exit for any other reason - a missing file, a different error - fails.
+root, no colour). EXPECTED must name at least one error (a line with "error"): an empty one is refused. A non-zero exit for any other reason - a missing file, a different error - fails.
 --print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
 """
 import argparse
@@ -62,7 +62,13 @@ def main() -> int:
     if not failed:
         print("FAIL: the listing compiled, but it must not")
         return 1
+    if args.expect is None:
+        sys.exit("compile_fail.py: --expect EXPECTED is required (without it any compile failure would pass)")
     expected = [line.strip() for line in args.expect.read_text().splitlines() if line.strip()]
+    if not any("error" in line for line in expected):
+        # An empty (or error-less) expectation would accept any failure, even a typo in the listing.
+        print(f"FAIL: {args.expect} names no error: it must hold the diagnostic's error line(s)")
+        return 1
     missing = [line for line in expected if fold_quotes(line) not in fold_quotes(text)]
     if missing:
         print("FAIL: the compiler failed, but not with the expected diagnostic.")

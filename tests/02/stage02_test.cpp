@@ -61,7 +61,10 @@ TEST(Stage02_Server, ConcurrentSleepsOverlapOneThreadEach) {
     const double parallelism = effective_parallelism(records, long_delay);
     EXPECT_GT(parallelism, 0.6 * sleeps) << "the sleeps must overlap";
     EXPECT_LT(parallelism, 1.2 * sleeps);
-    EXPECT_EQ(peak_in_flight(records), sleeps);
+    // The server's side: no sleep waited for another's thread (each took about one delay, not two).
+    for (const auto& record : records) {
+        EXPECT_LT(record.seconds(), 1.6 * long_delay_seconds) << record.label << " waited for another sleep";
+    }
 }
 
 TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
@@ -75,11 +78,12 @@ TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
     EXPECT_NE(empty.outcome, Outcome::Response);
     ASSERT_TRUE(threaded->wait_for_stderr("called `Option::unwrap()` on a `None` value", 5s)) << threaded->stderr_text();
     EXPECT_NE(threaded->stderr_text().find("thread '<unnamed>' panicked at"), std::string::npos) << threaded->stderr_text();
-    EXPECT_EQ(threaded->stderr_text().find("thread 'main'"), std::string::npos) << threaded->stderr_text();
     const auto after = send_request(threaded->address(), {.label = "/ after the panic", .path = "/"});
     ASSERT_EQ(after.outcome, Outcome::Response) << "21-11 must keep serving: " << after.error;
     EXPECT_EQ(after.response.status, 200);
     EXPECT_FALSE(threaded->wait_for_exit(200ms).has_value()) << "21-11 must still run";
+    threaded->kill_and_wait();  // so that stderr is read to its end
+    EXPECT_EQ(threaded->stderr_text().find("thread 'main'"), std::string::npos) << threaded->stderr_text();
 
     (void)connect_and_close(single->address(), 2s);
     const auto status = single->wait_for_exit(5s);

@@ -43,6 +43,7 @@ TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
     // The empty connection that ends stage 01's server never reaches handle_connection here.
     (void)connect_and_close(server->address(), deadline);
     EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
+    server->kill_and_wait();  // so that stderr is read to its end
     EXPECT_EQ(server->stderr_text(), "") << "no panic";
 }
 

@@ -39,6 +39,7 @@ TEST_P(Stage04_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
         EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
     }
     EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
+    server->kill_and_wait();  // so that stderr is read to its end
     EXPECT_EQ(server->stderr_text(), "") << "no panic";
 }
 

@@ -31,6 +31,7 @@ TEST(Stage05_Listing21_18, EveryConnectionClosesWithoutAResponse) {
     const auto records = send_concurrently(server->address(), one_request_of_each_kind(), deadline);
     EXPECT_EQ(not_closed_unanswered(records), "");
     EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
+    server->kill_and_wait();  // so that stderr is read to its end
     EXPECT_EQ(server->stderr_text(), "") << "no panic";
 }
 

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <latch>
 #include <memory>
+#include <semaphore>
 #include <string>
 
 #include "rs/mpsc.hpp"
@@ -178,9 +180,17 @@ TEST(Common_Thread, APanicEndsOnlyItsThreadAndJoinReportsIt) {
 }
 
 TEST(Common_Thread, DroppingAJoinHandleDetachesTheThread) {
-    // With a joinable std::thread this would call std::terminate; Rust's JoinHandle detaches.
-    std::latch finished(1);
-    { auto handle = rs::thread::spawn([&finished] { finished.count_down(); }); }
-    finished.wait();
-    SUCCEED();
+    // With a joinable std::thread this would call std::terminate; Rust's JoinHandle detaches. The thread
+    // waits for a signal sent only after its handle is dropped: a drop that joined would wait for the
+    // thread, and the thread would give up waiting (after 5 s) instead of being released.
+    struct Rendezvous {
+        std::binary_semaphore release{0};
+        std::promise<bool> released;
+    };
+    auto shared = std::make_shared<Rendezvous>();
+    auto outcome = shared->released.get_future();
+    { auto handle = rs::thread::spawn([shared] { shared->released.set_value(shared->release.try_acquire_for(5s)); }); }
+    shared->release.release();
+    ASSERT_EQ(outcome.wait_for(30s), std::future_status::ready);
+    EXPECT_TRUE(outcome.get()) << "dropping the JoinHandle joined the thread instead of detaching it";
 }

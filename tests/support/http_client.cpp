@@ -139,6 +139,18 @@ double effective_parallelism(const std::vector<RequestRecord>& records, std::chr
     return span > 0 ? static_cast<double>(records.size()) * work_each.count() / span : 0;
 }
 
+std::vector<double> sorted_finishes(const std::vector<RequestRecord>& records, std::chrono::duration<double> work_each) {
+    std::vector<double> finishes;
+    if (records.empty()) return finishes;
+    auto first = records.front().start;
+    for (const auto& record : records) first = std::min(first, record.start);
+    for (const auto& record : records) {
+        finishes.push_back(std::chrono::duration<double>(record.finish - first) / work_each);
+    }
+    std::sort(finishes.begin(), finishes.end());
+    return finishes;
+}
+
 int peak_in_flight(const std::vector<RequestRecord>& records) {
     std::vector<std::pair<Clock::time_point, int>> events;
     for (const auto& record : records) {

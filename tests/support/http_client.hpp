@@ -78,7 +78,12 @@ std::vector<RequestPlan> same_request(const std::string& path, int count,
 [[nodiscard]] double effective_parallelism(const std::vector<RequestRecord>& records,
                                            std::chrono::duration<double> work_each);
 
-// The most requests in flight (started, not finished) at one instant.
+// When each request finished, counted in units of `work_each` from the first start, earliest first:
+// with w workers and n sleeps, the first w finish near 1, the next w near 2, ...
+[[nodiscard]] std::vector<double> sorted_finishes(const std::vector<RequestRecord>& records,
+                                                  std::chrono::duration<double> work_each);
+
+// The most requests in flight (started, not finished) at one instant, as the client saw them.
 [[nodiscard]] int peak_in_flight(const std::vector<RequestRecord>& records);
 
 }  // namespace support
