@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto delay = 300ms;
+constexpr auto delay = 500ms;  // long enough that a loaded machine's latencies stay small beside it
 const std::string worker_panic = "thread '<unnamed>' panicked at";
 
 std::unique_ptr<ServerProcess> start_listing_21_20() {
