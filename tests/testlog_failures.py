@@ -19,7 +19,7 @@ def failures(log_path):
                 continue
             name = entry.get("name", "?")
             yield f"{name} [{entry.get('result')}]"
-            cases = re.findall(r"^\[  FAILED  \] (\w+\.\w+)(?: \(\d+ ms\))?$", entry.get("stdout") or "", re.M)
+            cases = re.findall(r"^\[  FAILED  \] (\S+\.\S+)(?: \(\d+ ms\)|, where .*)?$", entry.get("stdout") or "", re.M)
             for case in dict.fromkeys(cases):  # gtest lists each failure twice (as it ends, and in the summary)
                 yield f"{name}: {case}"
 

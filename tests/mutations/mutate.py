@@ -5,8 +5,8 @@ blind lets its mutation survive.
 
     mutate.py [--list] [NAME...]
 
-The scratch copy is build-mutate/src (the working tree as it is, uncommitted edits included, synced
-on each run) with its own build folder build-mutate/build, reused across runs. For each suite it first
+The scratch copy is build-mutate/tree (the working tree as it is, uncommitted edits included, synced
+on each run) with its own build folder build-mutate/tree/build, reused across runs. For each suite it first
 checks that the suite passes unmutated (a failing suite would "kill" anything); then, per mutation, it
 edits one file, builds only what the suite's tests depend on, runs the suite, and restores the file.
 Prints a table (mutation, suite, killed/SURVIVED); exits 1 if any mutation survived or could not be
@@ -28,8 +28,10 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 TABLE = pathlib.Path(__file__).resolve().parent / "mutations.tsv"
 SCRATCH = ROOT / "build-mutate"
-SOURCE = SCRATCH / "src"
-BUILD = SCRATCH / "build"
+# The copy keeps its build folder where the original does (tree/build beside tree/'s sources), so that
+# the paths compilers and programs print (../tests/...) are the same as in the original's build.
+SOURCE = SCRATCH / "tree"
+BUILD = SOURCE / "build"
 
 
 def unescape(text):
@@ -81,7 +83,9 @@ def sync_source():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(ROOT / relative, target)
                 shutil.copymode(ROOT / relative, target)
-    for directory, _, files in os.walk(SOURCE):
+    for directory, subdirs, files in os.walk(SOURCE):
+        relative_dir = pathlib.Path(directory).relative_to(SOURCE)
+        subdirs[:] = [d for d in subdirs if not skipped(relative_dir / d)]
         for name in files:
             relative = pathlib.Path(directory, name).relative_to(SOURCE)
             if relative not in wanted:
@@ -153,7 +157,7 @@ def main():
             print(f"{m['name']:<40} {m['suite']:<10} {m['file']}")
         return 0
 
-    print(f"mutate: scratch copy in {SCRATCH.relative_to(ROOT)}/ (src, build)", flush=True)
+    print(f"mutate: scratch copy in {SOURCE.relative_to(ROOT)}/ (build folder: build/)", flush=True)
     SCRATCH.mkdir(exist_ok=True)
     sync_source()
     configure()
