@@ -53,10 +53,13 @@ public:
         if (thread_.joinable()) thread_.detach();  // Rust: a dropped JoinHandle detaches
     }
 
-    // Waits for the thread; Ok(its value), or Err if it panicked.
-    Result<detail::Output<T>, JoinError> join() {
-        thread_.join();
-        return std::move(packet_->result).unwrap();
+    // Waits for the thread; Ok(its value), or Err if it panicked. Consumes the handle, as Rust's
+    // `join(self)` does: it is called on an rvalue (`std::move(handle).join()`), and leaves it empty.
+    Result<detail::Output<T>, JoinError> join() && {
+        std::thread thread = std::move(thread_);
+        const std::shared_ptr<detail::Packet<T>> packet = std::move(packet_);
+        thread.join();
+        return std::move(packet->result).unwrap();
     }
 
     [[nodiscard]] bool is_finished() const noexcept { return packet_.use_count() == 1; }
