@@ -132,6 +132,15 @@ TEST(Common_Mutex, GuardHeldOnOneThreadBlocksAnother) {
     EXPECT_TRUE(acquired.load());
 }
 
+TEST(Common_Arc, CloneIsOneMoreOwnerOfTheSameValue) {
+    auto receiver = std::make_shared<Mutex<int>>(7);
+    auto clone = rs::sync::Arc::clone(receiver);
+    EXPECT_EQ(clone.get(), receiver.get()) << "the same value, not a copy of it";
+    EXPECT_EQ(receiver.use_count(), 2);
+    *receiver->lock().unwrap() = 8;
+    EXPECT_EQ(*clone->lock().unwrap(), 8);
+}
+
 TEST(Common_Mutex, APanicWhileHoldingTheLockPoisonsIt) {
     auto shared = std::make_shared<Mutex<int>>(0);
     auto panicking = rs::thread::spawn([shared] {
