@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -56,8 +57,16 @@ io::Result<std::string> format_address(const sockaddr_storage& storage) {
                       sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
         return Err(invalid_address());
     }
-    std::string text = storage.ss_family == AF_INET6 ? "[" + std::string(host) + "]" : std::string(host);
-    return Ok(text + ":" + port);
+    // Appended piece by piece: `"[" + std::string(host) + "]"` trips GCC 12's -Wrestrict false
+    // positive (a memcpy "overlap" inside std::string's insert) at -O3, which -Werror makes fatal.
+    const bool ipv6 = storage.ss_family == AF_INET6;
+    std::string text;
+    if (ipv6) text += '[';
+    text += host;
+    if (ipv6) text += ']';
+    text += ':';
+    text += port;
+    return Ok(std::move(text));
 }
 
 template <class GetName>

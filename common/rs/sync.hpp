@@ -1,17 +1,27 @@
 // Rust's std::sync::Mutex<T>: the mutex owns the value it protects, and the only way to the value is
 // the guard that lock() returns; the lock is released when the guard is destroyed. Like Rust's, the
 // mutex is poisoned when a thread panics while holding it, and later lock() calls return Err.
-// Rust's Arc<T> is std::shared_ptr<T> (Arc::clone(&a) is a copy of the shared_ptr).
+// Rust's Arc<T> is std::shared_ptr<T>: Arc::new(v) is std::make_shared, and Arc::clone(&a) is written
+// Arc::clone(a) (below), so that the new owner is made where the book makes it, not by a silent copy.
 #pragma once
 
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <utility>
 
 #include "rs/result.hpp"
 
 namespace rs::sync {
+
+// Rust's Arc::clone(&a): one more owner of the same value (the count goes up; nothing is copied but
+// the pointer). `Arc` only names the function, as in `Arc::clone(receiver)`; the type stays
+// std::shared_ptr, which has no clone() of its own.
+struct Arc {
+    template <class T>
+    [[nodiscard]] static std::shared_ptr<T> clone(const std::shared_ptr<T>& arc) noexcept { return arc; }
+};
 
 template <class T>
 class Mutex;

@@ -26,11 +26,23 @@ TEST(Stage05_Job, HoldsAClosureThatOwnsAMoveOnlyValue) {
     static_assert(std::is_constructible_v<Job, decltype(owning_closure())>);
     static_assert(!std::is_copy_constructible_v<Job>, "a Box is moved, never copied");
     static_assert(std::is_invocable_v<Job&&>, "FnOnce: called as an rvalue");
-    static_assert(!std::is_invocable_v<Job&>, "FnOnce: not callable as an lvalue, i.e. not twice");
+    static_assert(!std::is_invocable_v<Job&>, "not callable as an lvalue: a call must say std::move(job)");
     auto ran = std::make_shared<bool>(false);
     auto job = Job([ran, owned = std::make_unique<int>(7)] { *ran = *owned == 7; });
     std::move(job)();
     EXPECT_TRUE(*ran);
+}
+
+// Where C++ differs from FnOnce: the && qualifier only requires an rvalue to call the job. The call
+// does not consume it (the callable stays inside), so a second std::move(job)() compiles, with no
+// warning, and runs the same job again. Rust's `job()` moves the Box; a second call does not compile.
+TEST(Stage05_Job, AnRvalueIsRequiredToCallItButNothingConsumesItSoItCanRunTwice) {
+    auto runs = std::make_shared<int>(0);
+    auto job = Job([runs] { ++*runs; });
+    std::move(job)();
+    ASSERT_TRUE(static_cast<bool>(job)) << "the call left the job in place";
+    std::move(job)();
+    EXPECT_EQ(*runs, 2);
 }
 
 TEST(Stage05_Job, StdFunctionCannotBeMadeFromSuchAClosure) {

@@ -12,8 +12,11 @@
 #include "pool_checks.hpp"
 #include "rs/net.hpp"
 #include "server_process.hpp"
+#include "shutdown_log.hpp"
 
 using namespace support;
+using stage08::expect_a_graceful_shutdown_in_the_books_order;
+using stage08::ShutdownLog;
 using namespace std::chrono_literals;
 
 namespace {
@@ -23,38 +26,6 @@ constexpr int pool_size = 4;
 std::unique_ptr<ServerProcess> start_listing(const char* target, std::chrono::milliseconds delay = 300ms) {
     return ServerProcess::start({.stage = "08-graceful-shutdown", .target = target, .slow_request_delay = delay});
 }
-
-// Where each line of interest is in the server's stdout; -1 if absent, -2 if it appears more than once.
-struct ShutdownLog {
-    explicit ShutdownLog(std::vector<std::string> printed) : lines(std::move(printed)) {}
-
-    [[nodiscard]] int index_of(const std::string& line) const {
-        const auto first = std::find(lines.begin(), lines.end(), line);
-        if (first == lines.end()) return -1;
-        if (std::find(first + 1, lines.end(), line) != lines.end()) return -2;
-        return static_cast<int>(first - lines.begin());
-    }
-    [[nodiscard]] int shutting_down() const { return index_of("Shutting down."); }
-    [[nodiscard]] int shutting_down_worker(int id) const { return index_of("Shutting down worker " + std::to_string(id)); }
-    [[nodiscard]] int disconnected(int id) const {
-        return index_of("Worker " + std::to_string(id) + " disconnected; shutting down.");
-    }
-    // The index of every `Worker N got a job; executing.` line, with its N.
-    [[nodiscard]] std::vector<std::pair<int, int>> jobs() const {
-        std::vector<std::pair<int, int>> found;
-        for (int i = 0; i < static_cast<int>(lines.size()); ++i) {
-            if (auto id = worker_job_id(lines[static_cast<std::size_t>(i)])) found.emplace_back(i, *id);
-        }
-        return found;
-    }
-    [[nodiscard]] std::string text() const {
-        std::string all;
-        for (const auto& line : lines) all += line + "\n";
-        return all;
-    }
-
-    std::vector<std::string> lines;
-};
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
     return std::find(lines.begin(), lines.end(), wanted) != lines.end();
@@ -82,38 +53,7 @@ TEST(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero
         const auto record = send_request(server->address(), {.path = path});
         ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
     }
-    const auto status = server->wait_for_exit(10s);
-    ASSERT_TRUE(status.has_value()) << "after two connections the server must end by itself";
-    EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
-    EXPECT_EQ(server->stderr_text(), "") << "a graceful shutdown panics nowhere";
-
-    const ShutdownLog log(server->stdout_lines());
-    SCOPED_TRACE("stdout:\n" + log.text());
-    const int shutting_down = log.shutting_down();
-    ASSERT_GE(shutting_down, 0) << "`Shutting down.` exactly once";
-    const auto jobs = log.jobs();
-    ASSERT_EQ(jobs.size(), 2U) << "two connections, two jobs";
-    // The first request was answered before the second connected, so before main left its loop; the
-    // second job may be picked up before or after `Shutting down.` (the book shows it after).
-    EXPECT_LT(jobs[0].first, shutting_down);
-    for (int id = 0; id < pool_size; ++id) {
-        const int joining = log.shutting_down_worker(id);
-        const int disconnected = log.disconnected(id);
-        ASSERT_GE(joining, 0) << "`Shutting down worker " << id << "` exactly once";
-        ASSERT_GE(disconnected, 0) << "`Worker " << id << " disconnected` exactly once";
-        // The destructor runs after main's last line; it drops the sender, and only then can a worker
-        // see its recv() fail.
-        EXPECT_GT(joining, shutting_down);
-        EXPECT_GT(disconnected, shutting_down);
-        if (id > 0) {
-            EXPECT_GT(joining, log.shutting_down_worker(id - 1)) << "joined in the vector's order";
-            // join() on worker id-1 returned only after its thread left the loop.
-            EXPECT_GT(joining, log.disconnected(id - 1)) << "worker " << id - 1 << " was joined before it ended";
-        }
-    }
-    for (const auto& [index, id] : jobs) {
-        EXPECT_LT(index, log.disconnected(id)) << "a worker runs what was queued before it disconnects";
-    }
+    expect_a_graceful_shutdown_in_the_books_order(*server, pool_size);
 }
 
 TEST(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {

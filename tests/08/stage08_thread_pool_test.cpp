@@ -1,6 +1,8 @@
-// Stage 08, listing 21-25: the ThreadPool's destructor (the listing's thread_pool.cpp, compiled in).
-// It drops the sender, then joins every worker: what was queued still runs, and when the destructor
-// returns every worker thread has ended.
+// Stage 08, the pools that shut down gracefully: the ThreadPool's destructor (the listing's
+// thread_pool.cpp, compiled in), built once per listing: 21-24 (21-25's library is the same), 21-25, and
+// no-listing-07 (the book's full code: Option<JoinHandle> and take() instead of drain). It drops the
+// sender, then joins every worker: what was queued still runs, and when the destructor returns every
+// worker thread has ended.
 #include <gtest/gtest.h>
 
 #include <semaphore>
@@ -16,6 +18,10 @@ using support::JobProbe;
 using support::OpenGateOnExit;
 using Clock = std::chrono::steady_clock;
 
+#ifndef POOL_SUITE
+#error "Meson defines POOL_SUITE, e.g. Stage08_ThreadPool_21_24"
+#endif
+
 namespace {
 
 // How long anything the pool should do at once may take; reached only when the pool is broken.
@@ -23,7 +29,7 @@ constexpr auto deadline = 5s;
 
 }  // namespace
 
-TEST(Stage08_ThreadPool, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
+TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
     constexpr std::size_t jobs = 4;
     const std::size_t threads_before = stage08::baseline_threads();
     auto probe = JobProbe::make();
@@ -59,7 +65,7 @@ TEST(Stage08_ThreadPool, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDes
     EXPECT_EQ(stage08::live_threads(), threads_before) << "every worker thread has ended when it returns";
 }
 
-TEST(Stage08_ThreadPool, DestroyingAnIdlePoolEndsEveryWorkerThread) {
+TEST(POOL_SUITE, DestroyingAnIdlePoolEndsEveryWorkerThread) {
     const std::size_t threads_before = stage08::baseline_threads();
     {
         auto pool = ThreadPool(4);

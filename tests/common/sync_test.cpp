@@ -7,6 +7,7 @@
 #include <memory>
 #include <semaphore>
 #include <string>
+#include <utility>
 
 #include "rs/mpsc.hpp"
 #include "rs/sync.hpp"
@@ -32,7 +33,7 @@ TEST(Common_Mpsc, RecvBlocksUntilAValueIsSent) {
     receiving.wait();
     EXPECT_FALSE(handle.is_finished());
     sender.send("job").unwrap();
-    EXPECT_EQ(handle.join().unwrap(), "job");
+    EXPECT_EQ(std::move(handle).join().unwrap(), "job");
 }
 
 TEST(Common_Mpsc, RecvFailsOnceEverySenderIsGoneAndTheQueueIsEmpty) {
@@ -129,8 +130,17 @@ TEST(Common_Mutex, GuardHeldOnOneThreadBlocksAnother) {
     std::this_thread::sleep_for(50ms);
     EXPECT_FALSE(acquired.load()) << "the lock is held: the other thread must still wait";
     { auto released = std::move(guard); }
-    other.join().unwrap();
+    std::move(other).join().unwrap();
     EXPECT_TRUE(acquired.load());
+}
+
+TEST(Common_Arc, CloneIsOneMoreOwnerOfTheSameValue) {
+    auto receiver = std::make_shared<Mutex<int>>(7);
+    auto clone = rs::sync::Arc::clone(receiver);
+    EXPECT_EQ(clone.get(), receiver.get()) << "the same value, not a copy of it";
+    EXPECT_EQ(receiver.use_count(), 2);
+    *receiver->lock().unwrap() = 8;
+    EXPECT_EQ(*clone->lock().unwrap(), 8);
 }
 
 TEST(Common_Mutex, APanicWhileHoldingTheLockPoisonsIt) {
@@ -139,7 +149,7 @@ TEST(Common_Mutex, APanicWhileHoldingTheLockPoisonsIt) {
         auto guard = shared->lock().unwrap();
         rs::panic("panicked while holding the lock");
     });
-    EXPECT_TRUE(panicking.join().is_err());
+    EXPECT_TRUE(std::move(panicking).join().is_err());
     EXPECT_TRUE(shared->is_poisoned());
     {
         auto locked = shared->lock();  // an Err that still holds the lock, as Rust's PoisonError does
@@ -160,19 +170,19 @@ TEST(Common_Mutex, APanicAfterTheGuardIsGoneDoesNotPoison) {
         { *shared->lock().unwrap() = 1; }
         rs::panic("panicked without the lock");
     });
-    EXPECT_TRUE(panicking.join().is_err());
+    EXPECT_TRUE(std::move(panicking).join().is_err());
     EXPECT_FALSE(shared->is_poisoned());
 }
 
 TEST(Common_Thread, JoinReturnsTheValue) {
     auto handle = rs::thread::spawn([] { return 6 * 7; });
-    EXPECT_EQ(handle.join().unwrap(), 42);
+    EXPECT_EQ(std::move(handle).join().unwrap(), 42);
 }
 
 TEST(Common_Thread, APanicEndsOnlyItsThreadAndJoinReportsIt) {
     testing::internal::CaptureStderr();
     auto handle = rs::thread::spawn([] { rs::panic("worker failed"); });
-    auto joined = handle.join();
+    auto joined = std::move(handle).join();
     const std::string printed = testing::internal::GetCapturedStderr();
     EXPECT_TRUE(joined.is_err());
     EXPECT_EQ(joined.error().message, "worker failed");

@@ -4,6 +4,7 @@
 // Built twice: without LAB_FIXED the worker is a std::thread, with it rs::thread::spawn.
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "rs/fs.hpp"
 #include "rs/print.hpp"
@@ -23,7 +24,7 @@ void panic_on_std_thread() {
 
 void panic_on_spawned_thread() {
     auto worker = rs::thread::spawn([] { serve_missing_page(); });
-    auto outcome = worker.join();
+    auto outcome = std::move(worker).join();
     rs::println(std::string("main goes on after the worker's panic; join() returned ") +
                 (outcome.is_err() ? "Err" : "Ok"));
 }

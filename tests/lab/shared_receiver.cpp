@@ -31,7 +31,7 @@ void queue_values(mpsc::Sender<int> sender) {
 
 void count_received(std::vector<thread::JoinHandle<int>> workers) {
     int received = 0;
-    for (auto& worker : workers) received += worker.join().unwrap();
+    for (auto& worker : workers) received += std::move(worker).join().unwrap();
     rs::println("received " + std::to_string(received) + " of " + std::to_string(value_count));
 }
 

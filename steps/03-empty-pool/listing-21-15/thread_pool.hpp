@@ -22,11 +22,12 @@ public:
     explicit ThreadPool(std::size_t size);
     ~ThreadPool();
 
-    // F: FnOnce() is `std::invocable<F&&>` (callable once, as an rvalue). The job is a by-value
-    // parameter, so it (and the TcpStream it owns) is destroyed when execute returns, as in Rust.
+    // F: FnOnce() becomes `std::invocable<F&&>`: callable as an rvalue (C++ cannot say "at most
+    // once"). The job is a by-value parameter, so it (and the TcpStream it owns) is destroyed when
+    // execute returns, as in Rust.
     template <class F>
         requires std::invocable<F&&>
-    void execute([[maybe_unused]] F f) {}
+    void execute([[maybe_unused]] F f) const {}
 
 private:
     std::vector<Worker> workers_;

@@ -11,6 +11,7 @@
 namespace hello {
 
 namespace mpsc = rs::sync::mpsc;
+using rs::sync::Arc;
 using rs::sync::Mutex;
 
 // Private to the library, as Rust's `struct Worker` (not `pub`) is.
@@ -35,7 +36,7 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
     workers_.reserve(size);
 
     for (std::size_t id = 0; id < size; ++id) {
-        workers_.emplace_back(id, receiver);
+        workers_.emplace_back(id, Arc::clone(receiver));
     }
 }
 

@@ -32,7 +32,7 @@ public:
 
     template <class F>
         requires std::invocable<F&&>
-    void execute(F f) {
+    void execute(F f) const {
         auto job = Job(std::move(f));
 
         sender_.send(std::move(job)).unwrap();

@@ -15,7 +15,8 @@ namespace hello {
 
 class Worker;
 
-// Box<dyn FnOnce() + Send + 'static>: a move-only callable, called at most once (the && qualifier).
+// Box<dyn FnOnce() + Send + 'static>: a move-only callable. The && qualifier makes every call an
+// rvalue call, std::move(job)(), but a call does not consume the job: nothing stops a second one.
 // std::function will not do: it must be copyable, and a job owns its TcpStream, which is not.
 // Nothing here checks Rust's `Send` and `'static` bounds; see docs/concepts.md.
 using Job = std::move_only_function<void() &&>;
@@ -34,7 +35,7 @@ public:
 
     template <class F>
         requires std::invocable<F&&>
-    void execute(F f) {
+    void execute(F f) const {
         auto job = Job(std::move(f));
 
         sender_.send(std::move(job)).unwrap();

@@ -1,5 +1,6 @@
 // Listing 21-22 (src/lib.rs): the pool's destructor (Rust's Drop) joins every worker's thread. It does
-// not compile: the loop copies each Worker out of the vector, and a Worker cannot be copied.
+// not compile: join() consumes its JoinHandle (it is &&-qualified, as Rust's `join(self)`), and the loop
+// only borrows each Worker.
 #include "thread_pool.hpp"
 
 #include <string>
@@ -12,6 +13,7 @@
 namespace hello {
 
 namespace mpsc = rs::sync::mpsc;
+using rs::sync::Arc;
 using rs::sync::Mutex;
 
 // Private to the library, as Rust's `struct Worker` (not `pub`) is.
@@ -39,12 +41,12 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
     workers_.reserve(size);
 
     for (std::size_t id = 0; id < size; ++id) {
-        workers_.emplace_back(id, receiver);
+        workers_.emplace_back(id, Arc::clone(receiver));
     }
 }
 
 ThreadPool::~ThreadPool() {
-    for (auto worker : workers_) {
+    for (auto& worker : workers_) {
         rs::println("Shutting down worker " + std::to_string(worker.id_));
 
         worker.thread_.join().unwrap();

@@ -15,6 +15,7 @@ namespace hello {
 
 namespace mpsc = rs::sync::mpsc;
 using rs::drop;
+using rs::sync::Arc;
 using rs::sync::Mutex;
 
 // Private to the library, as Rust's `struct Worker` (not `pub`) is.
@@ -42,7 +43,7 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
     workers_.reserve(size);
 
     for (std::size_t id = 0; id < size; ++id) {
-        workers_.emplace_back(id, receiver);
+        workers_.emplace_back(id, Arc::clone(receiver));
     }
 }
 
@@ -52,7 +53,7 @@ ThreadPool::~ThreadPool() {
     for (auto& worker : std::exchange(workers_, {})) {
         rs::println("Shutting down worker " + std::to_string(worker.id_));
 
-        worker.thread_.join().unwrap();
+        std::move(worker.thread_).join().unwrap();
     }
 }
 
