@@ -27,12 +27,6 @@ std::size_t own_stack_size() {
     return size;
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitizer_build = true;  // a sanitizer maps terabytes of shadow: no address-space limit fits
-#else
-constexpr bool sanitizer_build = false;
-#endif
-
 // Leaves this process `headroom` bytes of address space beyond what it uses now.
 void leave_address_space(std::size_t headroom) {
     const auto status = support::read_proc_status(0);
@@ -60,7 +54,7 @@ TEST(Common_ThreadSpawn, RustMinStackSetsTheStackAsInRust) {
 
 // std::thread throws std::system_error here, and the process aborts (status 134).
 TEST(Common_ThreadSpawn, RefusedThreadPanicsOnMainAndExits101AsRust) {
-    if (sanitizer_build) GTEST_SKIP() << "no address-space limit under a sanitizer";
+    if (!support::address_space_limits_usable) GTEST_SKIP() << "no address-space limit under a sanitizer";
     // A fresh process: a forked one could reuse the stack of a thread an earlier test ended.
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(
@@ -76,7 +70,7 @@ TEST(Common_ThreadSpawn, RefusedThreadPanicsOnMainAndExits101AsRust) {
 
 // With a smaller stack the same headroom holds a thread: the stack is what the limit bites on.
 TEST(Common_ThreadSpawn, ASmallerStackFitsWhereTwoMebibytesDoNot) {
-    if (sanitizer_build) GTEST_SKIP() << "no address-space limit under a sanitizer";
+    if (!support::address_space_limits_usable) GTEST_SKIP() << "no address-space limit under a sanitizer";
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(
         {

@@ -18,6 +18,14 @@ struct ProcStatus {
 // /proc/PID/status (PID 0: this process); nullopt once the process is gone or a zombie.
 [[nodiscard]] std::optional<ProcStatus> read_proc_status(pid_t pid);
 
+// A sanitizer build maps terabytes of shadow memory: no address-space limit leaves its programs room
+// to start. Tests that need such a limit skip there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool address_space_limits_usable = false;
+#else
+inline constexpr bool address_space_limits_usable = true;
+#endif
+
 // Sets the process's address-space limit (soft and hard) to `bytes`, as `prlimit --pid PID --as=BYTES`
 // does: every later mapping that would pass it fails (a thread's stack, a malloc arena). Binds root
 // too, unlike a limit on the number of processes. PID 0: this process. False (errno set) if refused.
