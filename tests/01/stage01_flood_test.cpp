@@ -11,7 +11,6 @@ TEST(Stage01_Flood, OneThreadAnswersTheRequestsOneAtATime) {
     const auto flooded = flood_listing("01-single-threaded", "listing-21-10", plan);
     ASSERT_EQ(flooded.run.answered(), 6) << describe_flood(flooded.run, plan);
     EXPECT_EQ(flooded.run.peak_threads(), flooded.run.before.threads) << "no thread is started";
-    EXPECT_EQ(peak_served_at_once(flooded.run.records, plan.delay), 1);
     EXPECT_GE(effective_parallelism(flooded.run.records, plan.delay), 0.6);
     EXPECT_LE(effective_parallelism(flooded.run.records, plan.delay), 1.2);
 }

@@ -35,7 +35,9 @@ TEST(Stage06_Flood, ThreadsStayAtPoolSizePlusOneWhateverTheLoad) {
         const auto flooded = flood_21_20(plan);
         ASSERT_EQ(flooded.run.answered(), requests) << describe_flood(flooded.run, plan);
         expect_pool_threads_only(flooded.run, plan);
-        EXPECT_LE(peak_served_at_once(flooded.run.records, plan.delay), 4);
+        // Four at a time, the rest waiting their turn (a busy machine can only lower this).
+        EXPECT_LE(effective_parallelism(flooded.run.records, plan.delay), 4.4);
+        EXPECT_GE(effective_parallelism(flooded.run.records, plan.delay), 1.5);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "terminal.hpp"
 #include "timeline.hpp"
 
 namespace support {
@@ -198,9 +200,19 @@ private:
 std::string stage_number(std::string_view stage) { return std::string(stage.substr(0, 2)); }
 
 std::string limit_phrase(const FloodPlan& plan) {
-    return plan.address_space_limit ? "under a " + one_decimal(static_cast<double>(*plan.address_space_limit) / 1e6) +
-                                          " MB address-space limit, "
-                                    : "";
+    if (!plan.address_space_limit) return "";
+    char megabytes_text[32];
+    std::snprintf(megabytes_text, sizeof megabytes_text, "%g", static_cast<double>(*plan.address_space_limit) / 1e6);
+    return "under a " + std::string(megabytes_text) + " MB address-space limit, ";
+}
+
+// How many requests the server worked on at once, on average, judging by the answered ones (effective
+// parallelism: robust to a busy machine, which can only make it look lower).
+double answered_at_once(const FloodRun& run, const FloodPlan& plan) {
+    std::vector<RequestRecord> answered;
+    std::copy_if(run.records.begin(), run.records.end(), std::back_inserter(answered),
+                 [](const auto& r) { return r.outcome == Outcome::Response; });
+    return effective_parallelism(answered, plan.delay);
 }
 
 }  // namespace
@@ -280,7 +292,7 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
     auto last = run.start + plan.ramp;
     for (const auto& record : run.records) last = std::max(last, record.finish);
     if (!run.samples.empty()) last = std::max(last, run.samples.back().at);
-    if (run.end) last = std::max(last, run.end->at);
+    if (run.end) last = run.end->at;  // after it, nothing to sample: only refusals
     const int rows = std::max(options.rows, 1);
     const auto slice = (last - run.start) / rows;
 
@@ -289,9 +301,10 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
     const int scale_top = std::max(run.peak_threads(), plan.requests + 1);
     const int per_mark = (scale_top + bar_width - 1) / bar_width;
 
+    const int decimals = slice < 10ms ? 3 : 2;  // a server that died within milliseconds
     std::string text;
     char line[512];
-    std::snprintf(line, sizeof line, "%6s %6s %-*s %10s %12s %9s %5s\n", "time", "threads", bar_width,
+    std::snprintf(line, sizeof line, "%*s %6s %-*s %10s %12s %9s %5s\n", decimals + 4, "time", "threads", bar_width,
                   ("(# = " + std::to_string(per_mark) + (per_mark == 1 ? " thread)" : " threads)")).c_str(), "memory",
                   "address space", "answered", "lost");
     text += line;
@@ -310,8 +323,7 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
             peak->address_space_bytes = std::max(peak->address_space_bytes, status.address_space_bytes);
             latest = status;
         }
-        const bool server_gone = run.end && run.end->at < from;
-        const std::optional<ProcStatus> shown = server_gone ? std::nullopt : (peak ? peak : latest);
+        const std::optional<ProcStatus>& shown = peak ? peak : latest;
         int answered = 0;
         int lost = 0;
         for (const auto& record : run.records) {
@@ -319,15 +331,21 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
             ++(record.outcome == Outcome::Response ? answered : lost);
         }
         const std::string bar = shown ? std::string(static_cast<std::size_t>((shown->threads + per_mark - 1) / per_mark), '#') : "";
-        std::snprintf(line, sizeof line, "%4.2f s %6s %-*s %10s %12s %9d %5d\n", seconds_between(run.start, from),
-                      shown ? std::to_string(shown->threads).c_str() : "-", bar_width, bar.c_str(),
-                      shown ? megabytes(shown->resident_bytes).c_str() : "-",
-                      shown ? megabytes(shown->address_space_bytes).c_str() : "-", answered, lost);
+        std::snprintf(line, sizeof line, "%4.*f s %6s %-*s %10s %12s %9d %5d\n", decimals, seconds_between(run.start, from),
+                      shown ? std::to_string(shown->threads).c_str() : "?", bar_width, bar.c_str(),
+                      shown ? megabytes(shown->resident_bytes).c_str() : "?",
+                      shown ? megabytes(shown->address_space_bytes).c_str() : "?", answered, lost);
         text += line;
     }
     if (run.end) {
-        text += "The server " + run.end->status.describe() + " at " + format_seconds(seconds_between(run.start, run.end->at)) +
-                " (\"-\": no process to sample).\n";
+        int answered = 0;
+        int lost = 0;
+        for (const auto& record : run.records) ++(record.outcome == Outcome::Response ? answered : lost);
+        text += wrapped("Then the server " + run.end->status.describe() + ", at " +
+                            format_seconds(seconds_between(run.start, run.end->at)) + "; in all " + std::to_string(answered) +
+                            " answered, " + std::to_string(lost) + " lost (closed unanswered, or refused once it was gone).",
+                        options.width) +
+                "\n";
     }
     return text;
 }
@@ -352,10 +370,10 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
     const std::string ended = run.end ? "; the server " + run.end->status.describe() : "";
 
     if (number == "01") {
-        const int at_once = peak_served_at_once(run.records, plan.delay);
-        const std::string measured = under + std::to_string(peak) + " thread at most; " + all + ", at most " +
-                                     std::to_string(at_once) + " at a time" + ended;
-        if (peak == 1 && answered > 0 && at_once == 1 && !run.end) {
+        const double at_once = answered_at_once(run, plan);
+        const std::string measured = under + std::to_string(peak) + " thread at most; " + all + ", " +
+                                     one_decimal(at_once) + " at a time on average" + ended;
+        if (peak == 1 && answered > 0 && at_once <= 1.1 && !run.end) {
             return Verdict{true, measured + ": one thread serves one request at a time, the rest wait in the listen queue"};
         }
         return Verdict{false, measured + ": expected one thread answering one request at a time"};
@@ -381,21 +399,21 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         return Verdict{false, measured + ": expected a thread per request in flight"};
     }
     if (number == "06") {
-        const int at_once = peak_served_at_once(run.records, plan.delay);
+        const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most (idle: " +
-                                     std::to_string(run.before.threads) + "); " + all + ", at most " + std::to_string(at_once) +
-                                     " at a time" + ended;
-        if (peak == pool_size + 1 && answered == requests && at_once <= pool_size && !run.end) {
+                                     std::to_string(run.before.threads) + "); " + all + ", " + one_decimal(at_once) +
+                                     " at a time on average" + ended;
+        if (peak == pool_size + 1 && answered == requests && at_once <= pool_size + 0.4 && !run.end) {
             return Verdict{true, measured + ": main and 4 workers whatever the load; the rest wait in the channel, "
                                             "and are answered in waves of four"};
         }
         return Verdict{false, measured + ": expected 5 threads (main and 4 workers) and every request answered"};
     }
     if (number == "07") {
-        const int at_once = peak_served_at_once(run.records, plan.delay);
-        const std::string measured = under + std::to_string(peak) + " threads at most; " + all + ", at most " +
-                                     std::to_string(at_once) + " at a time" + ended;
-        if (peak == pool_size + 1 && answered > 0 && at_once == 1 && !run.end) {
+        const double at_once = answered_at_once(run, plan);
+        const std::string measured = under + std::to_string(peak) + " threads at most; " + all + ", " +
+                                     one_decimal(at_once) + " at a time on average" + ended;
+        if (peak == pool_size + 1 && answered > 0 && at_once <= 1.1 && !run.end) {
             return Verdict{true, measured + ": 4 workers, but the lock held during each job lets one work at a time"};
         }
         return Verdict{false, measured + ": expected 5 threads serving one request at a time"};
