@@ -38,12 +38,18 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
                               tests/lab/lab_run.py --print: its output, normalised by that script (no
                               addresses, pids, build paths), and how it ended.
+  flood NN [ARGS...]          `./workbook flood NN ARGS` (tests/flood: the flood against stage NN's last
+                              runnable listing), 80 columns, no colour; it must say "As the book says".
+                              Its numbers vary run to run: quote it with `| any numbers`.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
   and with `| any order`: the lines may come in any order (threads race to print), so the check compares
   them sorted, while the page keeps the order of a real run, as the Rust book marks such output.
+  And with `| any numbers`: measurements that vary run to run (the flood's); the check compares the
+  words only, every number and every bar of `#` taken as the same and the spacing ignored, while the
+  page keeps a real run. A different verdict, row count or message still fails it.
 
 NORMALISATION (applied to the page's block and to the fresh output before comparing; --write writes
 real output):
@@ -249,6 +255,23 @@ def run_lab(context, target):
     return run.stdout
 
 
+def run_flood(context, number, arguments):
+    row = [row for row in listing_rows() if row["stage"].startswith(number + "-") and row["kind"] == "runs"
+           and re.fullmatch(r"21-\d+|no-listing-\d+", row["listing"])]
+    if not row:
+        raise DocsError(f"no runnable book listing in stage {number}")
+    program = context.build_root / "tests" / "flood" / "workbook-flood"
+    if not program.is_file():
+        raise DocsError(f"{program} is not built")
+    env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
+    run = subprocess.run([str(program), row[-1]["stage"], row[-1]["target"], "--width", "80", "--colour", "never"]
+                         + arguments.split(), capture_output=True, text=True, cwd=ROOT, env=env,
+                         stdin=subprocess.DEVNULL, timeout=120)
+    if run.returncode != 0:
+        raise DocsError(f"the flood of stage {number} did not end as the book says:\n{run.stdout}{run.stderr}")
+    return run.stdout
+
+
 def run_workbook(context, *args):
     env = dict(os.environ, NO_COLOR="1")
     run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
@@ -263,6 +286,7 @@ KEY_RUNNERS = [
     (re.compile(r"^diagnostic (\S+)$"), run_diagnostic),
     (re.compile(r"^run (\S+)((?: \S+)*)$"), lambda context, listing, requests: run_server(context, listing, *requests.split())),
     (re.compile(r"^lab (\S+)$"), run_lab),
+    (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood),
     (re.compile(r"^workbook (list)$"), run_workbook),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
 ]
@@ -279,6 +303,8 @@ def split_key(key):
         name, _, argument = part.partition(" ")
         if part == "any order":
             any_order = True
+        elif part == "any numbers":
+            any_order = ANY_NUMBERS
         elif name in ("grep", "head", "tail") and argument:
             if name in ("head", "tail") and not argument.isdigit():
                 raise DocsError(f"`{name}` takes a number of lines, not {argument!r}")
@@ -311,12 +337,26 @@ NORMALISATION = [
 ]
 
 
+# `| any numbers` (passed where `any order` goes): the words of a measurement, not its values.
+ANY_NUMBERS = "any numbers"
+MEASUREMENT = [
+    (re.compile(r"#+"), "<bar>"),
+    (re.compile(r"\d+(?:\.\d+)?"), "<n>"),
+]
+
+
 def normalise(text, any_order):
     lines = [line.rstrip() for line in text.splitlines()]
     for pattern, replacement in NORMALISATION:
         lines = [pattern.sub(replacement, line) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
+    if any_order == ANY_NUMBERS:
+        # Numbers of another width wrap a paragraph elsewhere and shift columns: compare the words.
+        words = " ".join(lines)
+        for pattern, replacement in MEASUREMENT:
+            words = pattern.sub(replacement, words)
+        return words.split()
     return sorted(lines) if any_order else lines
 
 

@@ -17,13 +17,11 @@
 #include <string>
 #include <vector>
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include "http_client.hpp"
 #include "paths.hpp"
 #include "scenarios.hpp"
 #include "server_process.hpp"
+#include "terminal.hpp"
 #include "timeline.hpp"
 
 using namespace support;
@@ -81,46 +79,6 @@ Arguments parse(int argc, char** argv) {
     return arguments;
 }
 
-bool use_colour(const std::string& choice) {
-    if (choice != "auto") return choice == "always";
-    const char* no_colour = std::getenv("NO_COLOR");
-    const char* term = std::getenv("TERM");
-    return ::isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0') &&
-           !(term != nullptr && std::string(term) == "dumb");
-}
-
-int terminal_width(int requested) {
-    if (requested > 0) return requested;
-    winsize size{};
-    if (::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
-        return std::min(static_cast<int>(size.ws_col), 100);  // wider bars add nothing
-    }
-    return 80;
-}
-
-std::string bold(const std::string& text, bool colour) { return colour ? "\x1b[1m" + text + "\x1b[0m" : text; }
-
-// `text` broken between words into lines of at most `width` columns, the later ones indented.
-std::string wrapped(const std::string& text, int width, std::size_t indent = 0) {
-    std::string result;
-    std::size_t line_length = 0;
-    for (std::size_t start = 0; start < text.size();) {
-        const auto end = std::min(text.find(' ', start), text.size());
-        const auto word = text.substr(start, end - start);
-        if (line_length > 0 && line_length + 1 + word.size() > static_cast<std::size_t>(width)) {
-            result += "\n" + std::string(indent, ' ');
-            line_length = indent;
-        } else if (line_length > 0) {
-            result += ' ';
-            ++line_length;
-        }
-        result += word;
-        line_length += word.size();
-        start = end + 1;
-    }
-    return result;
-}
-
 // docs/NN-*.md if that page exists yet.
 std::string docs_page(const std::string& stage) {
     std::error_code error;
@@ -129,22 +87,6 @@ std::string docs_page(const std::string& stage) {
         if (name.starts_with(stage.substr(0, 3)) && name.ends_with(".md")) return "docs/" + name;
     }
     return "";
-}
-
-void print_server_log(const ServerProcess& server) {
-    std::vector<std::string> lines;
-    for (const auto& line : server.stdout_lines()) {
-        if (!line.starts_with("Listening on ")) lines.push_back(line);
-    }
-    const std::string errors = server.stderr_text();
-    for (std::size_t start = 0; start < errors.size();) {
-        const auto end = std::min(errors.find('\n', start), errors.size());
-        lines.push_back(errors.substr(start, end - start));
-        start = end + 1;
-    }
-    if (lines.empty()) return;
-    std::cout << "The server said:\n";
-    for (const auto& line : lines) std::cout << "  " << line << "\n";
 }
 
 }  // namespace
@@ -200,7 +142,7 @@ int main(int argc, char** argv) {
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";
     if (scenario->show_server_log || end) {
         if (!end) server->kill_and_wait();  // what it printed so far, read to the end of its pipes
-        print_server_log(*server);
+        print_server_log(*server, std::cout);
     }
     return verdict.as_the_book_says ? exit_as_the_book_says : exit_not_as_the_book_says;
 }

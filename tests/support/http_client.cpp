@@ -10,9 +10,6 @@
 
 namespace support {
 
-namespace {
-
-// Parses `raw` as status line, headers, blank line and Content-Length bytes of body; false if incomplete.
 bool parse_response(const std::string& raw, HttpResponse& response) {
     const auto head_end = raw.find("\r\n\r\n");
     if (head_end == std::string::npos) return false;
@@ -37,8 +34,6 @@ bool parse_response(const std::string& raw, HttpResponse& response) {
     if (length == response.headers.end()) return true;
     return response.body.size() >= static_cast<std::size_t>(std::stoul(length->second));
 }
-
-}  // namespace
 
 const char* to_string(Outcome outcome) {
     switch (outcome) {

@@ -47,6 +47,9 @@ struct RequestRecord {
     }
 };
 
+// Parses `raw` as status line, headers, blank line and Content-Length bytes of body; false if incomplete.
+bool parse_response(const std::string& raw, HttpResponse& response);
+
 // What to send: a request for `path` (`GET {path} HTTP/1.1` plus Host), or `raw` bytes as they are
 // (nothing at all, if empty and path is empty).
 struct RequestPlan {

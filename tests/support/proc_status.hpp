@@ -1,0 +1,37 @@
+// What /proc says about a process (threads, resident memory, address space), and its address-space
+// limit (RLIMIT_AS): how the flood and the tests watch a server's threads and make thread stacks run out.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include <sys/types.h>
+
+namespace support {
+
+struct ProcStatus {
+    int threads = 0;                      // Threads:
+    std::size_t resident_bytes = 0;       // VmRSS: memory the process really uses
+    std::size_t address_space_bytes = 0;  // VmSize: every mapping, what RLIMIT_AS counts
+};
+
+// /proc/PID/status (PID 0: this process); nullopt once the process is gone or a zombie.
+[[nodiscard]] std::optional<ProcStatus> read_proc_status(pid_t pid);
+
+// A sanitizer build maps terabytes of shadow memory: no address-space limit leaves its programs room
+// to start. Tests that need such a limit skip there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool address_space_limits_usable = false;
+#else
+inline constexpr bool address_space_limits_usable = true;
+#endif
+
+// Sets the process's address-space limit (soft and hard) to `bytes`, as `prlimit --pid PID --as=BYTES`
+// does: every later mapping that would pass it fails (a thread's stack, a malloc arena). Binds root
+// too, unlike a limit on the number of processes. PID 0: this process. False (errno set) if refused.
+bool limit_address_space(pid_t pid, std::size_t bytes);
+
+// Raises this process's open-file limit to its hard limit (a client with hundreds of sockets).
+void raise_open_file_limit();
+
+}  // namespace support

@@ -1,0 +1,28 @@
+// What the demo and the flood share for writing to a terminal: colour or not, its width, bold text,
+// wrapped paragraphs, and a server's own output.
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+#include "server_process.hpp"
+
+namespace support {
+
+// "auto": when stdout is a terminal, NO_COLOR is unset and TERM is not dumb; "always" or "never".
+[[nodiscard]] bool use_colour(const std::string& choice);
+
+// `requested` if positive, else the terminal's width (at most 100), else 80.
+[[nodiscard]] int terminal_width(int requested);
+
+[[nodiscard]] std::string bold(const std::string& text, bool colour);
+
+// `text` broken between words into lines of at most `width` columns, the later ones indented.
+[[nodiscard]] std::string wrapped(const std::string& text, int width, std::size_t indent = 0);
+
+// "The server said:" and the server's stdout (but its Listening line) and stderr, indented; nothing if
+// it said nothing. At most `max_lines` lines, then how many were left out.
+void print_server_log(const ServerProcess& server, std::ostream& out, std::size_t max_lines = 200);
+
+}  // namespace support
