@@ -1,9 +1,13 @@
 // Stage 08, listing 21-25 and its read-timeout variant: the server serves two connections, then the
 // pool's destructor shuts it down; observed from outside through its log lines and its exit status.
+// The two Stage08_Shutdown tests are parameterised over the servers they apply to: listing 21-25
+// (suite 08) and stage 09's modern pool, which shuts down on SIGTERM instead of after two connections
+// (the Meson test in tests/09 runs them with --gtest_filter='*/stage09').
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <optional>
 #include <span>
 #include <thread>
@@ -24,9 +28,24 @@ std::unique_ptr<ServerProcess> start_listing(const char* target, std::chrono::mi
     return ServerProcess::start({.stage = "08-graceful-shutdown", .target = target, .slow_request_delay = delay});
 }
 
+// A server that shuts down gracefully, as listing 21-25 does.
+struct GracefulServer {
+    const char* name;  // the test name's suffix: `Stage08_Shutdown.JobsInFlightWhenShutdownBeginsStillFinish/stage09`
+    const char* stage;
+    const char* target;
+    bool stops_on_sigterm;     // false: it stops by itself after two connections (21-25)
+    const char* worker_ended;  // what a worker's last line says: `Worker N disconnected; shutting down.`
+};
+
+const GracefulServer graceful_servers[] = {
+    {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
+    {"stage09", "09-modern-cpp-pool", "modern-pool", true, "stopped"},
+};
+
 // Where each line of interest is in the server's stdout; -1 if absent, -2 if it appears more than once.
 struct ShutdownLog {
-    explicit ShutdownLog(std::vector<std::string> printed) : lines(std::move(printed)) {}
+    explicit ShutdownLog(std::vector<std::string> printed, std::string ended = "disconnected")
+        : lines(std::move(printed)), worker_ended(std::move(ended)) {}
 
     [[nodiscard]] int index_of(const std::string& line) const {
         const auto first = std::find(lines.begin(), lines.end(), line);
@@ -37,7 +56,7 @@ struct ShutdownLog {
     [[nodiscard]] int shutting_down() const { return index_of("Shutting down."); }
     [[nodiscard]] int shutting_down_worker(int id) const { return index_of("Shutting down worker " + std::to_string(id)); }
     [[nodiscard]] int disconnected(int id) const {
-        return index_of("Worker " + std::to_string(id) + " disconnected; shutting down.");
+        return index_of("Worker " + std::to_string(id) + " " + worker_ended + "; shutting down.");
     }
     // The index of every `Worker N got a job; executing.` line, with its N.
     [[nodiscard]] std::vector<std::pair<int, int>> jobs() const {
@@ -54,6 +73,7 @@ struct ShutdownLog {
     }
 
     std::vector<std::string> lines;
+    std::string worker_ended;
 };
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
@@ -76,18 +96,30 @@ int wait_for_first_job(ServerProcess& server) {
 
 }  // namespace
 
-TEST(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
-    auto server = start_listing("listing-21-25");
+class Stage08_Shutdown : public testing::TestWithParam<GracefulServer> {
+protected:
+    static std::unique_ptr<ServerProcess> start_server(std::chrono::milliseconds delay = 300ms) {
+        return ServerProcess::start({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
+    }
+};
+
+// No prefix, so the names stay `Stage08_Shutdown.Name/listing_21_25`.
+INSTANTIATE_TEST_SUITE_P(, Stage08_Shutdown, testing::ValuesIn(graceful_servers),
+                         [](const testing::TestParamInfo<GracefulServer>& server) { return std::string(server.param.name); });
+
+TEST_P(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
+    auto server = start_server();
     for (const char* path : {"/", "/nothing"}) {
         const auto record = send_request(server->address(), {.path = path});
         ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
     }
+    if (GetParam().stops_on_sigterm) server->send_signal(SIGTERM);
     const auto status = server->wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "after two connections the server must end by itself";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
     EXPECT_EQ(server->stderr_text(), "") << "a graceful shutdown panics nowhere";
 
-    const ShutdownLog log(server->stdout_lines());
+    const ShutdownLog log(server->stdout_lines(), GetParam().worker_ended);
     SCOPED_TRACE("stdout:\n" + log.text());
     const int shutting_down = log.shutting_down();
     ASSERT_GE(shutting_down, 0) << "`Shutting down.` exactly once";
@@ -100,7 +132,7 @@ TEST(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero
         const int joining = log.shutting_down_worker(id);
         const int disconnected = log.disconnected(id);
         ASSERT_GE(joining, 0) << "`Shutting down worker " << id << "` exactly once";
-        ASSERT_GE(disconnected, 0) << "`Worker " << id << " disconnected` exactly once";
+        ASSERT_GE(disconnected, 0) << "`Worker " << id << " " << log.worker_ended << "` exactly once";
         // The destructor runs after main's last line; it drops the sender, and only then can a worker
         // see its recv() fail.
         EXPECT_GT(joining, shutting_down);
@@ -116,18 +148,23 @@ TEST(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero
     }
 }
 
-TEST(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
+TEST_P(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
     // Two slow requests at once: main takes both connections and leaves its loop at once, so the pool's
     // destructor starts while both jobs are still queued or sleeping. It drops the sender, but every
     // job already sent still runs, and join() waits for them: both are answered, then the server exits.
+    // (Stage 09: SIGTERM once both jobs have been taken.)
     constexpr auto delay = 1000ms;
-    auto server = start_listing("listing-21-25", delay);
+    auto server = start_server(delay);
     std::atomic<bool> answered{false};
     std::vector<RequestRecord> records;
     std::jthread clients([&] {
         records = send_concurrently(server->address(), same_request("/sleep", 2));
         answered = true;
     });
+    if (GetParam().stops_on_sigterm) {
+        ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s));
+        server->send_signal(SIGTERM);
+    }
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
     EXPECT_FALSE(answered.load()) << "the shutdown must have begun while both /sleep were in flight";
     clients.join();
