@@ -30,6 +30,9 @@ struct PoolServer {
     const char* target;
 };
 
+// How gtest shows the parameter in a failure message.
+[[maybe_unused]] void PrintTo(const PoolServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+
 const PoolServer pool_servers[] = {
     {"listing_21_20", "06-working-pool", "listing-21-20"},
     {"stage09", "09-modern-cpp-pool", "modern-pool"},

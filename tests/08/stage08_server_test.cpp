@@ -37,6 +37,9 @@ struct GracefulServer {
     const char* worker_ended;  // what a worker's last line says: `Worker N disconnected; shutting down.`
 };
 
+// How gtest shows the parameter in a failure message.
+[[maybe_unused]] void PrintTo(const GracefulServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+
 const GracefulServer graceful_servers[] = {
     {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
     {"stage09", "09-modern-cpp-pool", "modern-pool", true, "stopped"},
