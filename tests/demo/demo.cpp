@@ -207,7 +207,8 @@ int main(int argc, char** argv) {
     std::cout << draw_timeline(records, options) << "\n";
 
     const Verdict verdict = judge(arguments.stage, records, arguments.delay, end);
-    const std::string mark = verdict.as_the_book_says ? "As the book says:" : "NOT as the book says:";
+    const std::string expected = scenario->beyond_the_book ? "as expected:" : "as the book says:";
+    const std::string mark = (verdict.as_the_book_says ? "A" : "NOT a") + expected.substr(1);
     // Wrapped as plain text first, so the escape codes do not count towards the width.
     const auto line = wrapped(mark + " " + verdict.line, width, 2);
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";

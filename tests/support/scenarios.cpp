@@ -303,7 +303,8 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
                               "and a worker stops only once the queue is empty, so all five are answered before "
                               "the server exits with status 0.",
             .book_section = "nothing: this stage goes beyond the chapter (its final code is stage 08)",
-            .sigterm_after = delay / 2};
+            .sigterm_after = delay / 2,
+            .beyond_the_book = true};
     }
     return std::nullopt;
 }

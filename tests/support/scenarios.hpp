@@ -36,6 +36,7 @@ struct Scenario {
     std::string what_to_notice{};  // a short paragraph for the tour
     std::string book_section{};    // where the book tells it
     std::optional<std::chrono::milliseconds> sigterm_after{};  // stage 09: SIGTERM this long after the start
+    bool beyond_the_book = false;  // the verdict says "as expected", not "as the book says"
 };
 
 // The scenario of stage "NN" (or a stage folder "NN-name"), with /sleep taking `delay`; nullopt for a
