@@ -121,6 +121,14 @@ TEST_P(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZe
     ASSERT_TRUE(status.has_value()) << "after two connections the server must end by itself";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
     EXPECT_EQ(server->stderr_text(), "") << "a graceful shutdown panics nowhere";
+    // Another thread reads the server's stdout: let the last worker's two lines arrive (or time out).
+    (void)server->wait_for_stdout(
+        [&](const auto& lines) {
+            return has_line(lines, "Shutting down worker " + std::to_string(pool_size - 1)) &&
+                   has_line(lines, "Worker " + std::to_string(pool_size - 1) + " " + GetParam().worker_ended +
+                                       "; shutting down.");
+        },
+        5s);
 
     const ShutdownLog log(server->stdout_lines(), GetParam().worker_ended);
     SCOPED_TRACE("stdout:\n" + log.text());

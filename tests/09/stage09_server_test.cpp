@@ -3,6 +3,7 @@
 // it has accepted, and a request that fails costs no worker.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <set>
@@ -25,6 +26,16 @@ std::unique_ptr<ServerProcess> start_modern_pool(std::chrono::milliseconds delay
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
     return std::find(lines.begin(), lines.end(), wanted) != lines.end();
+}
+
+// The server's stdout is read by another thread: once the process has ended, its last lines may still
+// be on their way. True once every one of `wanted` has arrived; false at the deadline.
+bool printed(ServerProcess& server, const std::vector<std::string>& wanted) {
+    return server.wait_for_stdout(
+        [&](const std::vector<std::string>& lines) {
+            return std::all_of(wanted.begin(), wanted.end(), [&](const auto& line) { return has_line(lines, line); });
+        },
+        5s);
 }
 
 }  // namespace
@@ -53,11 +64,10 @@ TEST(Stage09_Server, SigtermDuringFourSlowRequestsAnswersAllFourThenExitsZero) {
     const auto status = server->wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "the server should exit once the four are answered";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
-    EXPECT_EQ(server->stderr_text(), "");
-    const auto lines = server->stdout_lines();
     for (int id = 0; id < pool_size; ++id) {
-        EXPECT_TRUE(has_line(lines, "Worker " + std::to_string(id) + " stopped; shutting down.")) << id;
+        EXPECT_TRUE(printed(*server, {"Worker " + std::to_string(id) + " stopped; shutting down."})) << id;
     }
+    EXPECT_EQ(server->stderr_text(), "");
 }
 
 TEST(Stage09_Server, SigintEndsAnIdleServerWithStatusZero) {
@@ -66,7 +76,7 @@ TEST(Stage09_Server, SigintEndsAnIdleServerWithStatusZero) {
     const auto status = server->wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "Ctrl-C (SIGINT) should end the server";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
-    EXPECT_TRUE(has_line(server->stdout_lines(), "Shutting down."));
+    EXPECT_TRUE(printed(*server, {"Shutting down."}));
 }
 
 TEST(Stage09_Server, AnEmptyConnectionIsLoggedAndAllFourWorkersKeepServing) {
