@@ -302,7 +302,7 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
                               "the queue: main stops accepting, the pool's destructor asks each worker to stop, "
                               "and a worker stops only once the queue is empty, so all five are answered before "
                               "the server exits with status 0.",
-            .book_section = "nothing: this stage goes beyond the chapter (its final code is stage 08)",
+            .book_section = "no section: the chapter ends with stage 08, and this stage goes beyond it",
             .sigterm_after = delay / 2,
             .beyond_the_book = true};
     }
