@@ -7,10 +7,12 @@
 #include <atomic>
 #include <csignal>
 #include <set>
+#include <span>
 #include <thread>
 
 #include "http_client.hpp"
 #include "pool_checks.hpp"
+#include "rs/net.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -77,6 +79,30 @@ TEST(Stage09_Server, SigintEndsAnIdleServerWithStatusZero) {
     ASSERT_TRUE(status.has_value()) << "Ctrl-C (SIGINT) should end the server";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
     EXPECT_TRUE(printed(*server, {"Shutting down."}));
+}
+
+TEST(Stage09_Server, AnIdleClientHoldsUpASigtermShutdownOnlyUntilTheReadTimeout) {
+    // Stage 08's book listing waits for an idle client for ever (Stage08_IdleClient.TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays).
+    // Here the 2 s read timeout makes its job throw; the worker logs it and stops, and the server exits 0.
+    auto server = start_modern_pool();
+    const auto connected_at = Clock::now();
+    auto idle = rs::net::TcpStream::connect(server->address()).unwrap();
+    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 1; }, 5s));
+    server->send_signal(SIGTERM);
+    ASSERT_TRUE(printed(*server, {"Shutting down."}));
+
+    const auto status = server->wait_for_exit(10s);
+    ASSERT_TRUE(status.has_value()) << "the read timeout bounds the shutdown";
+    EXPECT_GE(Clock::now() - connected_at, 1500ms) << "the server waited for the idle client's read to time out";
+    EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
+    EXPECT_EQ(occurrences(server->stderr_text(), "the job threw: reading the request: Resource temporarily unavailable"), 1U)
+        << server->stderr_text();
+
+    ASSERT_TRUE(idle.set_read_timeout(2000ms).is_ok());
+    char byte = 0;
+    auto got = idle.read(std::span<char>(&byte, 1));
+    ASSERT_TRUE(got.is_ok()) << got.error().debug();
+    EXPECT_EQ(got.value(), 0U) << "the idle client's connection is closed without a response";
 }
 
 TEST(Stage09_Server, AnEmptyConnectionIsLoggedAndAllFourWorkersKeepServing) {

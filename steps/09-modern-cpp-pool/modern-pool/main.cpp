@@ -92,8 +92,14 @@ catch (const std::exception& error) {
 
 namespace {
 
-// The request's first line, without its line ending. Throws if the client closes before sending one.
+// How long a client may take to send its request line: an idle client would otherwise keep its worker
+// in read() for ever, and the shutdown waits for every worker (stage 08's listing 21-25-read-timeout).
+constexpr auto request_timeout = std::chrono::milliseconds(2000);
+
+// The request's first line, without its line ending. Throws if the client closes before sending one,
+// or sends none within the timeout.
 std::string read_request_line(TcpStream& stream) {
+    or_throw(stream.set_read_timeout(request_timeout), "setting the read timeout");
     std::string received;
     std::array<char, 1024> buffer{};
     while (received.find('\n') == std::string::npos) {
