@@ -32,7 +32,8 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
                               REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
                               is `GET path HTTP/1.1`, `empty` connects and closes without a byte; with a
                               trailing `&` (`/sleep&`) the next request goes 50 ms later, without waiting
-                              for the answer (add `| any order` when the lines may then race). Shows
+                              for the answer (add `| any order` when the lines may then race); `SIGTERM`
+                              sends the server that signal (stage 09 then shuts down gracefully). Shows
                               stdout and stderr as they interleave; when the server exits by itself the
                               last line is `[process exited with status N]`, otherwise it is killed.
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
@@ -214,6 +215,10 @@ def run_server(context, listing, *requests):
         port = int(listening.search(output.decode()).group(1))
         background = []
         for request in requests:
+            if request == "SIGTERM":
+                process.send_signal(signal.SIGTERM)
+                read_until_quiet(0.5)  # its shutdown is over (or it ignores the signal)
+                continue
             if request.endswith("&"):
                 background.append(threading.Thread(target=http_exchange, args=(port, request[:-1])))
                 background[-1].start()

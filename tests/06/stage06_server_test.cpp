@@ -1,5 +1,7 @@
 // Stage 06, listing 21-20: the working pool, observed from outside. Four workers share the load, a
 // fifth request waits for one of them, and a panicking job takes only its own worker with it.
+// The first three tests are parameterised over the servers they apply to: listing 21-20 (suite 06) and
+// stage 09's modern pool (the Meson test in tests/09 runs them with --gtest_filter='*/stage09').
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,10 +23,36 @@ std::unique_ptr<ServerProcess> start_listing_21_20() {
     return ServerProcess::start({.stage = "06-working-pool", .target = "listing-21-20", .slow_request_delay = delay});
 }
 
+// A server with four workers that must behave as listing 21-20 does in the parameterised tests.
+struct PoolServer {
+    const char* name;  // the test name's suffix: `Stage06_Server.FourSleepsRunSideBySideOnFourWorkers/stage09`
+    const char* stage;
+    const char* target;
+};
+
+// How gtest shows the parameter in a failure message.
+[[maybe_unused]] void PrintTo(const PoolServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+
+const PoolServer pool_servers[] = {
+    {"listing_21_20", "06-working-pool", "listing-21-20"},
+    {"stage09", "09-modern-cpp-pool", "modern-pool"},
+};
+
 }  // namespace
 
-TEST(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
-    auto server = start_listing_21_20();
+class Stage06_Server : public testing::TestWithParam<PoolServer> {
+protected:
+    static std::unique_ptr<ServerProcess> start_server() {
+        return ServerProcess::start({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
+    }
+};
+
+// No prefix, so the names stay `Stage06_Server.Name/listing_21_20`, beside the unparameterised tests.
+INSTANTIATE_TEST_SUITE_P(, Stage06_Server, testing::ValuesIn(pool_servers),
+                         [](const testing::TestParamInfo<PoolServer>& server) { return std::string(server.param.name); });
+
+TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
+    auto server = start_server();
     const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
     ASSERT_EQ(unanswered(records), "");
 
@@ -41,8 +69,8 @@ TEST(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
     EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3}));
 }
 
-TEST(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
-    auto server = start_listing_21_20();
+TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
+    auto server = start_server();
     const auto records = send_concurrently(server->address(), same_request("/sleep", 5));
     ASSERT_EQ(unanswered(records), "");
 
@@ -54,8 +82,8 @@ TEST(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 5U);
 }
 
-TEST(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
-    auto server = start_listing_21_20();
+TEST_P(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
+    auto server = start_server();
     auto plans = same_request("/sleep", 3);
     plans.push_back({.label = "/", .path = "/", .start_after = delay / 4});
     const auto records = send_concurrently(server->address(), plans);
@@ -69,7 +97,8 @@ TEST(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
         << "a free worker should answer `/` at once";
 }
 
-TEST(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
+// Listing 21-20 only (stage 09's workers survive a failing job: tests/09).
+TEST_F(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     // Listing 21-20 releases the lock before job() runs: a panic in the job ends that worker's thread,
     // and nothing else. The other three keep serving.
     auto server = start_listing_21_20();
@@ -98,7 +127,8 @@ TEST(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     EXPECT_EQ(occurrences(server->stderr_text(), "PoisonError"), 0U) << "the lock was not held: nothing is poisoned";
 }
 
-TEST(Stage06_Server, FourEmptyConnectionsLeaveNoWorkerAndTheNextRequestPanicsMain) {
+// Listing 21-20 only (stage 09's workers survive a failing job: tests/09).
+TEST_F(Stage06_Server, FourEmptyConnectionsLeaveNoWorkerAndTheNextRequestPanicsMain) {
     // Each empty connection ends one worker. When the last one's thread ends, the last Arc of the
     // receiver goes with its closure, the receiver is dropped, and the next `send(job).unwrap()` in
     // execute() panics on the main thread: exit status 101.

@@ -17,7 +17,8 @@ namespace stage08 {
 
 // Where each line of interest is in the server's stdout; -1 if absent, -2 if it appears more than once.
 struct ShutdownLog {
-    explicit ShutdownLog(std::vector<std::string> printed) : lines(std::move(printed)) {}
+    explicit ShutdownLog(std::vector<std::string> printed, std::string ended = "disconnected")
+        : lines(std::move(printed)), worker_ended(std::move(ended)) {}
 
     [[nodiscard]] int index_of(const std::string& line) const {
         const auto first = std::find(lines.begin(), lines.end(), line);
@@ -28,7 +29,7 @@ struct ShutdownLog {
     [[nodiscard]] int shutting_down() const { return index_of("Shutting down."); }
     [[nodiscard]] int shutting_down_worker(int id) const { return index_of("Shutting down worker " + std::to_string(id)); }
     [[nodiscard]] int disconnected(int id) const {
-        return index_of("Worker " + std::to_string(id) + " disconnected; shutting down.");
+        return index_of("Worker " + std::to_string(id) + " " + worker_ended + "; shutting down.");
     }
     // The index of every `Worker N got a job; executing.` line, with its N.
     [[nodiscard]] std::vector<std::pair<int, int>> jobs() const {
@@ -45,20 +46,22 @@ struct ShutdownLog {
     }
 
     std::vector<std::string> lines;
+    std::string worker_ended;  // `disconnected` (the book), `stopped` (stage 09)
 };
 
 // After a server of listing 21-25's main has served its two connections: it ends by itself with status
 // 0 and nothing on stderr, and its log shows the book's shutdown: two jobs, `Shutting down.`, then each
 // worker disconnected once and joined once, in the vector's order, each join after the previous
 // worker's thread left its loop.
-inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess& server, int pool_size) {
+inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess& server, int pool_size,
+                                                          const std::string& worker_ended = "disconnected") {
     using namespace std::chrono_literals;
     const auto status = server.wait_for_exit(10s);
-    ASSERT_TRUE(status.has_value()) << "after two connections the server must end by itself";
+    ASSERT_TRUE(status.has_value()) << "after its two connections (or SIGTERM, stage 09) the server must end";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server.stderr_text();
     EXPECT_EQ(server.stderr_text(), "") << "a graceful shutdown panics nowhere";
 
-    const ShutdownLog log(server.stdout_lines());
+    const ShutdownLog log(server.stdout_lines(), worker_ended);
     SCOPED_TRACE("stdout:\n" + log.text());
     const int shutting_down = log.shutting_down();
     ASSERT_GE(shutting_down, 0) << "`Shutting down.` exactly once";
@@ -71,7 +74,7 @@ inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess
         const int joining = log.shutting_down_worker(id);
         const int disconnected = log.disconnected(id);
         ASSERT_GE(joining, 0) << "`Shutting down worker " << id << "` exactly once";
-        ASSERT_GE(disconnected, 0) << "`Worker " << id << " disconnected` exactly once";
+        ASSERT_GE(disconnected, 0) << "`Worker " << id << " " << worker_ended << "` exactly once";
         // The destructor runs after main's last line; it drops the sender, and only then can a worker
         // see its recv() fail.
         EXPECT_GT(joining, shutting_down);

@@ -1,9 +1,13 @@
 // Stage 08, listing 21-25 and its read-timeout variant: the server serves two connections, then the
 // pool's destructor shuts it down; observed from outside through its log lines and its exit status.
+// The two Stage08_Shutdown tests are parameterised over the servers they apply to: listing 21-25
+// (suite 08) and stage 09's modern pool, which shuts down on SIGTERM instead of after two connections
+// (the Meson test in tests/09 runs them with --gtest_filter='*/stage09').
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <optional>
 #include <span>
 #include <thread>
@@ -27,6 +31,23 @@ std::unique_ptr<ServerProcess> start_listing(const char* target, std::chrono::mi
     return ServerProcess::start({.stage = "08-graceful-shutdown", .target = target, .slow_request_delay = delay});
 }
 
+// A server that shuts down gracefully, as listing 21-25 does.
+struct GracefulServer {
+    const char* name;  // the test name's suffix: `Stage08_Shutdown.JobsInFlightWhenShutdownBeginsStillFinish/stage09`
+    const char* stage;
+    const char* target;
+    bool stops_on_sigterm;     // false: it stops by itself after two connections (21-25)
+    const char* worker_ended;  // what a worker's last line says: `Worker N disconnected; shutting down.`
+};
+
+// How gtest shows the parameter in a failure message.
+[[maybe_unused]] void PrintTo(const GracefulServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+
+const GracefulServer graceful_servers[] = {
+    {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
+    {"stage09", "09-modern-cpp-pool", "modern-pool", true, "stopped"},
+};
+
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
     return std::find(lines.begin(), lines.end(), wanted) != lines.end();
 }
@@ -47,27 +68,44 @@ int wait_for_first_job(ServerProcess& server) {
 
 }  // namespace
 
-TEST(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
-    auto server = start_listing("listing-21-25");
+class Stage08_Shutdown : public testing::TestWithParam<GracefulServer> {
+protected:
+    static std::unique_ptr<ServerProcess> start_server(std::chrono::milliseconds delay = 300ms) {
+        return ServerProcess::start({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
+    }
+};
+
+// No prefix, so the names stay `Stage08_Shutdown.Name/listing_21_25`.
+INSTANTIATE_TEST_SUITE_P(, Stage08_Shutdown, testing::ValuesIn(graceful_servers),
+                         [](const testing::TestParamInfo<GracefulServer>& server) { return std::string(server.param.name); });
+
+TEST_P(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
+    auto server = start_server();
     for (const char* path : {"/", "/nothing"}) {
         const auto record = send_request(server->address(), {.path = path});
         ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
     }
-    expect_a_graceful_shutdown_in_the_books_order(*server, pool_size);
+    if (GetParam().stops_on_sigterm) server->send_signal(SIGTERM);
+    expect_a_graceful_shutdown_in_the_books_order(*server, pool_size, GetParam().worker_ended);
 }
 
-TEST(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
+TEST_P(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
     // Two slow requests at once: main takes both connections and leaves its loop at once, so the pool's
     // destructor starts while both jobs are still queued or sleeping. It drops the sender, but every
     // job already sent still runs, and join() waits for them: both are answered, then the server exits.
+    // (Stage 09: SIGTERM once both jobs have been taken.)
     constexpr auto delay = 1000ms;
-    auto server = start_listing("listing-21-25", delay);
+    auto server = start_server(delay);
     std::atomic<bool> answered{false};
     std::vector<RequestRecord> records;
     std::jthread clients([&] {
         records = send_concurrently(server->address(), same_request("/sleep", 2));
         answered = true;
     });
+    if (GetParam().stops_on_sigterm) {
+        ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s));
+        server->send_signal(SIGTERM);
+    }
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
     EXPECT_FALSE(answered.load()) << "the shutdown must have begun while both /sleep were in flight";
     clients.join();

@@ -7,6 +7,7 @@
 // Exit status: 0 the stage behaved as the book says, 1 it did not, 2 it could not run (usage, no build).
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http_client.hpp"
@@ -124,7 +126,17 @@ int main(int argc, char** argv) {
         return exit_not_as_the_book_says;
     }
 
+    std::optional<Clock::time_point> sigterm_sent;
+    std::jthread sigterm;  // stage 09: the signal comes while the requests are in flight
+    if (scenario->sigterm_after) {
+        sigterm = std::jthread([&server, &sigterm_sent, after = *scenario->sigterm_after] {
+            std::this_thread::sleep_for(after);
+            sigterm_sent = Clock::now();
+            server->send_signal(SIGTERM);
+        });
+    }
     const auto records = send_concurrently(server->address(), scenario->plans, scenario->deadline);
+    if (sigterm.joinable()) sigterm.join();
     std::optional<ServerEnd> end;
     if (const auto status = server->wait_for_exit(std::max(scenario->exit_wait, std::chrono::milliseconds(50)))) {
         end = ServerEnd{*status, Clock::now()};
@@ -132,11 +144,13 @@ int main(int argc, char** argv) {
 
     TimelineOptions options{.width = width, .colour = colour,
                             .work_by_path = scenario->work_by_path, .min_span = arguments.delay};
+    if (sigterm_sent) options.marks.push_back({.label = "SIGTERM", .at = *sigterm_sent, .note = "sent"});
     if (end) options.marks.push_back({.label = "server", .at = end->at, .note = end->status.describe()});
     std::cout << draw_timeline(records, options) << "\n";
 
     const Verdict verdict = judge(arguments.stage, records, arguments.delay, end);
-    const std::string mark = verdict.as_the_book_says ? "As the book says:" : "NOT as the book says:";
+    const std::string expected = scenario->beyond_the_book ? "as expected:" : "as the book says:";
+    const std::string mark = (verdict.as_the_book_says ? "A" : "NOT a") + expected.substr(1);
     // Wrapped as plain text first, so the escape codes do not count towards the width.
     const auto line = wrapped(mark + " " + verdict.line, width, 2);
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";

@@ -107,6 +107,22 @@ TEST(Demo_Verdicts, Stage08ExitsZeroAfterTheSlowRequest) {
     EXPECT_FALSE(graceful_exit(both, std::nullopt).as_the_book_says);
 }
 
+TEST(Demo_Verdicts, Stage09AllAnsweredThenExitsZeroOnSigterm) {
+    const auto five = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms});
+    const auto drained = answered_all_then_exited_on_sigterm(five, delay, 4, exited(0, 2010ms));
+    EXPECT_TRUE(drained.as_the_book_says);
+    EXPECT_EQ(drained.line, "all 5 `/sleep` answered, at most 4 at once; the server exited with status 0 at 2.01 s, "
+                            "after the last answer: SIGTERM ends the accept loop, and the pool's destructor runs "
+                            "every job already queued");
+    EXPECT_FALSE(answered_all_then_exited_on_sigterm(five, delay, 4, exited(0, 1500ms)).as_the_book_says)
+        << "it left before the queued one was answered";
+    EXPECT_FALSE(answered_all_then_exited_on_sigterm(five, delay, 4, std::nullopt).as_the_book_says);
+    EXPECT_FALSE(answered_all_then_exited_on_sigterm(five, delay, 4, exited(1, 2010ms)).as_the_book_says);
+    auto lost = five;
+    lost.back().outcome = Outcome::Reset;
+    EXPECT_FALSE(answered_all_then_exited_on_sigterm(lost, delay, 4, exited(0, 2010ms)).as_the_book_says);
+}
+
 TEST(Demo_Verdicts, PeakServedAtOnceCountsOverlappingWork) {
     EXPECT_EQ(peak_served_at_once(sleeps_finishing_at({1000ms, 1000ms, 2000ms}), delay), 2);
     EXPECT_EQ(peak_served_at_once(sleeps_finishing_at({1000ms, 2000ms, 3000ms}), delay), 1);
@@ -116,15 +132,15 @@ TEST(Demo_Verdicts, PeakServedAtOnceCountsOverlappingWork) {
 }
 
 TEST(Demo_Scenarios, EveryStageHasOneAndJudgeDispatchesByStage) {
-    for (const char* stage : {"01", "02", "03", "04", "05", "06", "07", "08"}) {
+    for (const char* stage : {"01", "02", "03", "04", "05", "06", "07", "08", "09"}) {
         const auto scenario = scenario_for(stage, delay);
         ASSERT_TRUE(scenario.has_value()) << stage;
         EXPECT_FALSE(scenario->plans.empty()) << stage;
         EXPECT_FALSE(scenario->what_to_notice.empty()) << stage;
     }
-    EXPECT_FALSE(scenario_for("09", delay).has_value());
+    EXPECT_FALSE(scenario_for("99", delay).has_value());
     EXPECT_EQ(scenario_for("06-working-pool", delay)->plans.size(), 5U) << "one more /sleep than workers";
     const auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms});
     EXPECT_EQ(judge("06-working-pool", records, delay, std::nullopt).line, capped_at_workers(records, delay, 4).line);
-    EXPECT_FALSE(judge("09", records, delay, std::nullopt).as_the_book_says);
+    EXPECT_FALSE(judge("99", records, delay, std::nullopt).as_the_book_says);
 }

@@ -171,6 +171,29 @@ Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::opti
     return {false, measured + ": expected status 0, after `/sleep` was answered"};
 }
 
+Verdict answered_all_then_exited_on_sigterm(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+                                            int workers, const std::optional<ServerEnd>& end) {
+    const auto sleeps = with_path(records, "/sleep");
+    if (sleeps.empty()) return missing("`/sleep`");
+    if (!all_answered(sleeps)) return {false, "not every `/sleep` was answered: SIGTERM lost an accepted request"};
+    auto first = sleeps.front().start;
+    auto last = sleeps.front().finish;
+    for (const auto& record : sleeps) {
+        first = std::min(first, record.start);
+        last = std::max(last, record.finish);
+    }
+    const int peak = peak_served_at_once(sleeps, delay);
+    std::string measured = "all " + std::to_string(sleeps.size()) + " `/sleep` answered, at most " +
+                           std::to_string(peak) + " at once";
+    if (!end) return {false, measured + ", but the server did not exit: expected SIGTERM to stop it"};
+    measured += "; the server " + end->status.describe() + " at " + format_seconds(seconds(end->at - first));
+    if (peak == workers && end->status.exited && end->status.code == 0 && end->at >= last) {
+        return {true, measured + ", after the last answer: SIGTERM ends the accept loop, and the pool's "
+                                 "destructor runs every job already queued"};
+    }
+    return {false, measured + ": expected " + std::to_string(workers) + " at once, and status 0 after the last answer"};
+}
+
 std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay) {
     const std::string number(stage.substr(0, 2));
     const std::map<std::string, std::chrono::duration<double>> sleep_work{{"/sleep", delay}};
@@ -267,6 +290,22 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
                               "joins every Worker, so `/sleep` is finished before the server exits with status 0.",
             .book_section = "the next section, \"Graceful Shutdown and Cleanup\""};
     }
+    if (number == "09") {
+        return Scenario{
+            .summary = "five `/sleep` at once against four workers, and SIGTERM half a delay later",
+            .plans = same_request("/sleep", pool_size + 1),
+            .exit_wait = 3 * delay + 5s,
+            .show_server_log = true,
+            .work_by_path = sleep_work,
+            .what_to_notice = "The pool as C++ writes it today: four std::jthread workers take jobs from a "
+                              "mutex-guarded queue. SIGTERM arrives while four sleeps run and the fifth waits in "
+                              "the queue: main stops accepting, the pool's destructor asks each worker to stop, "
+                              "and a worker stops only once the queue is empty, so all five are answered before "
+                              "the server exits with status 0.",
+            .book_section = "no section: the chapter ends with stage 08, and this stage goes beyond it",
+            .sigterm_after = delay / 2,
+            .beyond_the_book = true};
+    }
     return std::nullopt;
 }
 
@@ -280,6 +319,7 @@ Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
     if (number == "06") return capped_at_workers(records, delay, pool_size);
     if (number == "07") return serialised_by_lock(records, delay, pool_size);
     if (number == "08") return graceful_exit(records, end);
+    if (number == "09") return answered_all_then_exited_on_sigterm(records, delay, pool_size, end);
     return {false, "stage " + number + " has no demo"};
 }
 

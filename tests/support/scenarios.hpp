@@ -35,6 +35,8 @@ struct Scenario {
     std::map<std::string, std::chrono::duration<double>> work_by_path{};  // for the timeline
     std::string what_to_notice{};  // a short paragraph for the tour
     std::string book_section{};    // where the book tells it
+    std::optional<std::chrono::milliseconds> sigterm_after{};  // stage 09: SIGTERM this long after the start
+    bool beyond_the_book = false;  // the verdict says "as expected", not "as the book says"
 };
 
 // The scenario of stage "NN" (or a stage folder "NN-name"), with /sleep taking `delay`; nullopt for a
@@ -65,6 +67,11 @@ struct Scenario {
                                          int workers);
 // 08: both requests answered, then the server exits 0, not before the slow one is done.
 [[nodiscard]] Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
+// 09: SIGTERM came while `/sleep`s were in flight or queued: every one answered, `workers` at most at
+// once, and the server exited 0 after the last answer.
+[[nodiscard]] Verdict answered_all_then_exited_on_sigterm(const std::vector<RequestRecord>& records,
+                                                         std::chrono::milliseconds delay, int workers,
+                                                         const std::optional<ServerEnd>& end);
 
 // How many requests the server was working on at once, at most, judging by when each answered request
 // finished: each needed `work_each` just before its answer. Only the last half of that counts, so that
