@@ -103,7 +103,7 @@ public:
     // Waits for the thread; Ok(its value), or Err if it panicked. Consumes the handle, as Rust's
     // `join(self)` does: it is called on an rvalue (`std::move(handle).join()`), and leaves it empty.
     Result<detail::Output<T>, JoinError> join() && {
-        std::thread thread = std::move(thread_);
+        detail::OsThread thread = std::move(thread_);
         const std::shared_ptr<detail::Packet<T>> packet = std::move(packet_);
         thread.join();
         return std::move(packet->result).unwrap();
