@@ -96,6 +96,8 @@ public:
     io::Result<TcpStream> accept();
     Incoming incoming() { return Incoming(*this); }
     [[nodiscard]] io::Result<std::string> local_addr() const;
+    // Rust's AsRawFd: the socket, still owned by the listener (the async stages hand a copy to Asio).
+    [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
 
 private:
     explicit TcpListener(int fd) noexcept : fd_(fd) {}
