@@ -1,0 +1,161 @@
+// Stage 10, the single-threaded async servers (the async book's 09_03 and 09_04, and 09_04 with a
+// blocking sleep), observed from outside: one thread serves two hundred slow requests at once with a
+// timer, and serves them one at a time when the handler is awaited in line or sleeps with
+// thread::sleep.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "http_client.hpp"
+#include "pool_checks.hpp"
+#include "process_limits.hpp"
+#include "rs/net.hpp"
+#include "server_process.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto stage = "10-async-single-thread";
+constexpr int many = 200;
+// Long enough that starting 200 client threads and connections on a busy machine is small beside it.
+constexpr auto long_delay = 1000ms;
+constexpr auto delay = 300ms;
+
+std::unique_ptr<ServerProcess> start(const char* target, std::chrono::milliseconds slow_request_delay = delay) {
+    raise_open_files_limit(4 * many);  // 200 client sockets here, 200 in the server (which inherits it)
+    return ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = slow_request_delay});
+}
+
+double span_in_delays(const std::vector<RequestRecord>& records, std::chrono::milliseconds of) {
+    auto first = records.front().start;
+    auto last = records.front().finish;
+    for (const auto& record : records) {
+        first = std::min(first, record.start);
+        last = std::max(last, record.finish);
+    }
+    return std::chrono::duration<double>(last - first) / std::chrono::duration<double>(of);
+}
+
+}  // namespace
+
+TEST(Stage10_Server, TwoHundredSleepsFinishWithinTwoDelaysOnOneThread) {
+    auto server = start("async-09-04", long_delay);
+    ASSERT_EQ(thread_count(server->pid()), 1U);
+    std::size_t threads_in_flight = 0;
+    auto plans = same_request("/sleep", many);
+    std::vector<RequestRecord> records;
+    {
+        // The thread count is taken while the sleeps are in flight, from a thread of its own.
+        std::jthread watcher([&] {
+            std::this_thread::sleep_for(long_delay / 2);
+            threads_in_flight = thread_count(server->pid());
+        });
+        records = send_concurrently(server->address(), plans, 10 * long_delay);
+    }
+    ASSERT_EQ(unanswered(records), "");
+    std::cout << many << " /sleep of " << long_delay.count() << " ms: all answered after "
+              << span_in_delays(records, long_delay) << " delays\n";
+    EXPECT_LT(span_in_delays(records, long_delay), 2.0) << "200 timers should run out side by side";
+    EXPECT_GT(effective_parallelism(records, long_delay), 100.0);
+    EXPECT_EQ(threads_in_flight, 1U) << "one thread serves them all";
+    EXPECT_EQ(thread_count(server->pid()), 1U);
+}
+
+TEST(Stage10_Server, RootIsAnsweredAtOnceWhileFiftySleepsAreInFlight) {
+    auto server = start("async-09-04");
+    auto plans = same_request("/sleep", 50);
+    plans.push_back({.label = "/", .path = "/", .start_after = delay / 4});
+    const auto records = send_concurrently(server->address(), plans);
+    ASSERT_EQ(unanswered(records), "");
+
+    const auto& root = records.back();
+    for (std::size_t i = 0; i + 1 < records.size(); ++i) {
+        EXPECT_TRUE(root.finish < records[i].finish) << "`/` should not wait behind " << records[i].label;
+    }
+    EXPECT_LT(root.seconds(), 0.5 * std::chrono::duration<double>(delay).count());
+}
+
+TEST(Stage10_Server, AnIdleClientHoldsUpNoOne) {
+    auto server = start("async-09-04");
+    auto idle = rs::net::TcpStream::connect(server->address()).unwrap();  // connects, never sends a byte
+    const auto records = send_concurrently(server->address(), {{.label = "/", .path = "/"},
+                                                               {.label = "/sleep", .path = "/sleep"}}, 4 * delay);
+    EXPECT_EQ(unanswered(records), "") << "the idle connection's task waits for its bytes; no one else does";
+    EXPECT_LT(records[0].seconds(), 0.5 * std::chrono::duration<double>(delay).count());
+}
+
+TEST(Stage10_Server, AnEmptyConnectionIsAnswered404AndTheServerGoesOn) {
+    // The end of the stream leaves an empty request line, as Rust's read returning Ok(0) leaves the
+    // async book's buffer empty: neither `/` nor `/sleep`, so 404.html.
+    auto server = start("async-09-04");
+    (void)connect_and_close(server->address(), 200ms);
+    const auto root = send_request(server->address(), {.label = "/", .path = "/"}, 2s);
+    ASSERT_EQ(root.outcome, Outcome::Response) << root.error;
+    EXPECT_EQ(root.response.status, 200);
+    EXPECT_FALSE(server->wait_for_exit(0ms).has_value());
+    EXPECT_EQ(server->stderr_text(), "");
+}
+
+TEST(Stage10_Server, AnswersThreeHundredSleepsUnderA120MegabyteAddressSpaceLimit) {
+    if (sanitizer_build()) GTEST_SKIP() << "a sanitizer reserves more address space than the limit allows";
+    constexpr std::uint64_t limit = 120ULL << 20;
+    auto server = start("async-09-04");
+    ASSERT_LT(address_space_bytes(server->pid()), limit / 4);
+    limit_address_space(server->pid(), limit);
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 300), 20 * delay);
+    EXPECT_EQ(unanswered(records), "");
+    EXPECT_FALSE(server->wait_for_exit(0ms).has_value()) << server->stderr_text();
+}
+
+TEST(Stage10_ThreadPerRequestServer, TheSameLimitStopsStage02) {
+    // The limit is real: listing 21-11's thread per request cannot start 300 threads (each reserves an
+    // 8 MiB stack) in 120 MiB, and the failed spawn ends the server.
+    if (sanitizer_build()) GTEST_SKIP() << "a sanitizer reserves more address space than the limit allows";
+    constexpr std::uint64_t limit = 120ULL << 20;
+    auto server = ServerProcess::start({.stage = "02-thread-per-request", .target = "listing-21-11",
+                                        .slow_request_delay = delay});
+    limit_address_space(server->pid(), limit);
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 300), 20 * delay);
+    EXPECT_NE(unanswered(records), "") << "every request answered: the limit did not bite";
+    const auto status = server->wait_for_exit(5s);
+    EXPECT_TRUE(status.has_value()) << "stage 02 should have ended";
+}
+
+TEST(Stage10_BlockingSleepServer, ConcurrentSleepsRunOneAtATime) {
+    // A task per connection, but thread::sleep blocks the one thread that runs every task.
+    auto server = start("async-09-04-blocking-sleep");
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4), 20 * delay);
+    ASSERT_EQ(unanswered(records), "");
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 0.6);
+    EXPECT_LT(parallelism, 1.5) << "four sleeps should have taken about four delays";
+    EXPECT_EQ(thread_count(server->pid()), 1U);
+}
+
+TEST(Stage10_BlockingSleepServer, RootWaitsBehindASleep) {
+    auto server = start("async-09-04-blocking-sleep");
+    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
+                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
+    ASSERT_EQ(unanswered(records), "");
+    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` should have waited for the sleep to end";
+}
+
+TEST(Stage10_InlineServer, ConcurrentSleepsRunOneAtATime) {
+    // The async book's 09_03: a timer, but each handler is awaited before the next accept.
+    auto server = start("async-09-03");
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 4), 20 * delay);
+    ASSERT_EQ(unanswered(records), "");
+    const double parallelism = effective_parallelism(records, delay);
+    EXPECT_GT(parallelism, 0.6);
+    EXPECT_LT(parallelism, 1.5) << "four sleeps should have taken about four delays";
+}
+
+TEST(Stage10_InlineServer, AnIdleClientHoldsUpEveryone) {
+    auto server = start("async-09-03");
+    auto idle = rs::net::TcpStream::connect(server->address()).unwrap();
+    const auto root = send_request(server->address(), {.label = "/", .path = "/"}, 4 * delay);
+    EXPECT_EQ(root.outcome, Outcome::TimedOut) << "`/` should wait for the idle client's request line";
+}
