@@ -40,9 +40,13 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
                               addresses, pids, build paths), and how it ended.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
+  workbook compare            `./workbook compare`: the models' table, measured now (quote it with
+                              `| measured`).
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
-  and with `| any order`: the lines may come in any order (threads race to print), so the check compares
+  and with `| measured`: the output is measurements (times, counts, memory), so the check compares it
+  with every number wildcarded: the shape, the rows and the units, not this run's values.
+  And with `| any order`: the lines may come in any order (threads race to print), so the check compares
   them sorted, while the page keeps the order of a real run, as the Rust book marks such output.
 
 NORMALISATION (applied to the page's block and to the fresh output before comparing; --write writes
@@ -260,6 +264,7 @@ KEY_RUNNERS = [
     (re.compile(r"^lab (\S+)$"), run_lab),
     (re.compile(r"^workbook (list)$"), run_workbook),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
+    (re.compile(r"^workbook (compare)$"), run_workbook),
 ]
 
 
@@ -274,6 +279,8 @@ def split_key(key):
         name, _, argument = part.partition(" ")
         if part == "any order":
             any_order = True
+        elif part == "measured":
+            pass  # see is_measured
         elif name in ("grep", "head", "tail") and argument:
             if name in ("head", "tail") and not argument.isdigit():
                 raise DocsError(f"`{name}` takes a number of lines, not {argument!r}")
@@ -306,10 +313,19 @@ NORMALISATION = [
 ]
 
 
-def normalise(text, any_order):
+MEASUREMENT = re.compile(r"\d+(\.\d+)?")
+
+
+def is_measured(key):
+    return "measured" in [part.strip() for part in key.split(" | ")[1:]]
+
+
+def normalise(text, any_order, measured=False):
     lines = [line.rstrip() for line in text.splitlines()]
     for pattern, replacement in NORMALISATION:
         lines = [pattern.sub(replacement, line) for line in lines]
+    if measured:
+        lines = [MEASUREMENT.sub("<n>", line) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
     return sorted(lines) if any_order else lines
@@ -491,8 +507,10 @@ def process_page(page, producer, write, problems):
                     new_lines.append(lines[end])
                 else:
                     new_lines.extend(lines[index + 1:end + 1])
-                    if normalise(page_text, any_order) != normalise(produced, any_order):
-                        diff = difflib.unified_diff(normalise(page_text, any_order), normalise(produced, any_order),
+                    measured = is_measured(key)
+                    if normalise(page_text, any_order, measured) != normalise(produced, any_order, measured):
+                        diff = difflib.unified_diff(normalise(page_text, any_order, measured),
+                                                    normalise(produced, any_order, measured),
                                                     "page", "produced now", lineterm="", n=1)
                         problems.append(f"{where}: the quote of `{key}` differs from what it produces now "
                                         f"(docs/regenerate.py --write updates it; compared after normalising):\n    "
