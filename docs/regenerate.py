@@ -40,8 +40,8 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
                               addresses, pids, build paths), and how it ended.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
-  workbook compare            `./workbook compare`: the models' table, measured now (quote it with
-                              `| measured`).
+  workbook compare [ARGS]     `./workbook compare [ARGS]`: the models' table, measured now (quote it
+                              with `| measured`).
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
   and with `| measured`: the output is measurements (times, counts, memory), so the check compares it
@@ -264,7 +264,8 @@ KEY_RUNNERS = [
     (re.compile(r"^lab (\S+)$"), run_lab),
     (re.compile(r"^workbook (list)$"), run_workbook),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
-    (re.compile(r"^workbook (compare)$"), run_workbook),
+    (re.compile(r"^workbook (compare)((?: \S+)*)$"),
+     lambda context, command, arguments: run_workbook(context, command, *arguments.split())),
 ]
 
 

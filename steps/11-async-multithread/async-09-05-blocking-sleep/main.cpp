@@ -36,7 +36,7 @@ awaitable<void> serve() {
 }
 
 int main() {
-    constexpr int threads = 4;  // as many as async-std's executor ran on the machine of rust-observed.md
+    constexpr int threads = 4;  // as many as async-std's executor ran where the Rust servers were measured
     auto runtime = asio::io_context(threads);  // one event loop, run by four threads
     asio::co_spawn(runtime, serve(), [](std::exception_ptr error) {
         if (error) std::rethrow_exception(error);  // the accept loop failed: end the server, as unwrap would
