@@ -20,7 +20,8 @@ namespace {
 
 constexpr auto stage = "10-async-single-thread";
 constexpr int many = 200;
-// Long enough that starting 200 client threads and connections on a busy machine is small beside it.
+// Long enough that starting 200 client threads and connections on a busy machine (or under a
+// sanitizer, which makes every request cost several times more) is small beside it.
 constexpr auto long_delay = sanitizer_build() ? 3000ms : 1000ms;
 constexpr auto delay = 300ms;
 
