@@ -137,7 +137,7 @@ TEST(Stage10_ThreadPerRequestServer, TheSameLimitStopsStage02) {
 
 TEST(Stage10_BlockingSleepServer, ConcurrentSleepsRunOneAtATime) {
     // A task per connection, but thread::sleep blocks the one thread that runs every task.
-    auto server = start("async-09-04-blocking-sleep");
+    auto server = start("async-09-04-blocking");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 4), 20 * delay);
     ASSERT_EQ(unanswered(records), "");
     const double parallelism = effective_parallelism(records, delay);
@@ -147,7 +147,7 @@ TEST(Stage10_BlockingSleepServer, ConcurrentSleepsRunOneAtATime) {
 }
 
 TEST(Stage10_BlockingSleepServer, RootWaitsBehindASleep) {
-    auto server = start("async-09-04-blocking-sleep");
+    auto server = start("async-09-04-blocking");
     const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
                                                                {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_EQ(unanswered(records), "");

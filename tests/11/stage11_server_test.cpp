@@ -54,7 +54,7 @@ TEST(Stage11_Server, RootIsAnsweredAtOnceWhileSleepsAreInFlight) {
 
 TEST(Stage11_BlockingSleepServer, SleepsRunFourAtATimeOneOnEachThread) {
     // Eight blocking sleeps on four threads: four at once, then the other four: about two delays.
-    auto server = start("async-09-05-blocking-sleep");
+    auto server = start("async-09-05-blocking");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 8), 20 * delay);
     ASSERT_EQ(unanswered(records), "");
     const double parallelism = effective_parallelism(records, delay);
@@ -65,7 +65,7 @@ TEST(Stage11_BlockingSleepServer, SleepsRunFourAtATimeOneOnEachThread) {
 }
 
 TEST(Stage11_BlockingSleepServer, AFifthSleepWaitsForAThread) {
-    auto server = start("async-09-05-blocking-sleep");
+    auto server = start("async-09-05-blocking");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 5), 20 * delay);
     ASSERT_EQ(unanswered(records), "");
     auto first = records.front().start;
