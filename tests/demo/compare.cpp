@@ -124,21 +124,19 @@ std::string row(const Settings& settings, const std::string& stage, const std::s
     }
     const auto answered = std::count_if(sleeps.begin(), sleeps.end(),
                                         [](const auto& r) { return r.outcome == Outcome::Response; });
-    auto first = sleeps.front().start;
-    auto last = sleeps.front().finish;
-    for (const auto& record : sleeps) {
-        first = std::min(first, record.start);
-        last = std::max(last, record.finish);
-    }
+    const double parallelism = effective_parallelism(sleeps, settings.delay);
+    // n requests of one delay each over the span: the span is n delays / parallelism.
+    const double span = static_cast<double>(sleeps.size()) * std::chrono::duration<double>(settings.delay).count() /
+                        parallelism;
     const double throughput = root_per_second(server->address(), settings.throughput_clients, settings.throughput_for);
     const long peak_virtual = status_kib(server->pid(), "VmPeak");
     const long peak_resident = status_kib(server->pid(), "VmHWM");
 
     return "| `" + stage + "` | " + target + " | " + std::to_string(peak_threads) + " | " + mebibytes(peak_virtual) +
            " | " + mebibytes(peak_resident) + " | " + std::to_string(answered) + "/" + std::to_string(sleeps.size()) +
-           " after " + fixed(std::chrono::duration<double>(last - first).count(), 2) + " s | " +
+           " after " + fixed(span, 2) + " s | " +
            std::to_string(peak_served_at_once(sleeps, settings.delay)) + " (" +
-           fixed(effective_parallelism(sleeps, settings.delay), 1) + ") | " + fixed(throughput, 0) + " |";
+           fixed(parallelism, 1) + ") | " + fixed(throughput, 0) + " |";
 }
 
 }  // namespace
