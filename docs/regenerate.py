@@ -44,6 +44,8 @@ KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a funct
                               Its numbers vary run to run: quote it with `| any numbers`.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
+  workbook compare [ARGS]     `./workbook compare [ARGS]`: the models' table, measured now (quote it
+                              with `| any numbers`).
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
   and with `| any order`: the lines may come in any order (threads race to print), so the check compares
@@ -294,6 +296,8 @@ KEY_RUNNERS = [
     (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood),
     (re.compile(r"^workbook (list)$"), run_workbook),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
+    (re.compile(r"^workbook (compare)((?: \S+)*)$"),
+     lambda context, command, arguments: run_workbook(context, command, *arguments.split())),
 ]
 
 
@@ -542,7 +546,8 @@ def process_page(page, producer, write, problems):
                 else:
                     new_lines.extend(lines[index + 1:end + 1])
                     if normalise(page_text, any_order) != normalise(produced, any_order):
-                        diff = difflib.unified_diff(normalise(page_text, any_order), normalise(produced, any_order),
+                        diff = difflib.unified_diff(normalise(page_text, any_order),
+                                                    normalise(produced, any_order),
                                                     "page", "produced now", lineterm="", n=1)
                         problems.append(f"{where}: the quote of `{key}` differs from what it produces now "
                                         f"(docs/regenerate.py --write updates it; compared after normalising):\n    "

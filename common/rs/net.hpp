@@ -96,7 +96,7 @@ public:
     io::Result<TcpStream> accept();
     Incoming incoming() { return Incoming(*this); }
     [[nodiscard]] io::Result<std::string> local_addr() const;
-    // Rust's AsRawFd: for poll(), so that a server can wait for a connection or something else.
+    // Rust's AsRawFd: the socket, still owned by the listener (for poll() in stage 09; Asio takes a copy in 10, 11).
     [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
 
 private:

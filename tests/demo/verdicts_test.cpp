@@ -121,6 +121,27 @@ TEST(Demo_Verdicts, Stage09AllAnsweredThenExitsZeroOnSigterm) {
     auto lost = five;
     lost.back().outcome = Outcome::Reset;
     EXPECT_FALSE(answered_all_then_exited_on_sigterm(lost, delay, 4, exited(0, 2010ms)).as_the_book_says);
+TEST(Demo_Verdicts, Stage10And11EverySleepSideBySideAndRootAtOnce) {
+    auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms});
+    records.push_back(record("/", 250ms, 251ms));
+    const auto verdict = event_loop_without_cap(records, delay, 1);
+    EXPECT_TRUE(verdict.as_the_book_says);
+    EXPECT_EQ(verdict.line, "`/` answered in 0.00 s; 6 of 6 `/sleep` ran at once, all done after 1.0 delays: one "
+                            "thread and a timer per request; no request holds a thread while it waits");
+    EXPECT_EQ(judge("10", records, delay, std::nullopt).line, verdict.line);
+    EXPECT_NE(judge("11", records, delay, std::nullopt).line.find("4 threads"), std::string::npos);
+
+    auto serialised = sleeps_finishing_at({1000ms, 2000ms, 3000ms});
+    serialised.push_back(record("/", 250ms, 1001ms));
+    EXPECT_FALSE(event_loop_without_cap(serialised, delay, 1).as_the_book_says) << "a blocking sleep's picture";
+    auto capped = sleeps_finishing_at({1000ms, 1000ms, 1000ms, 1000ms, 2000ms});
+    capped.push_back(record("/", 250ms, 251ms));
+    EXPECT_FALSE(event_loop_without_cap(capped, delay, 4).as_the_book_says) << "four threads blocked by sleeps";
+    for (const char* stage : {"10", "11"}) {
+        const auto scenario = scenario_for(stage, delay);
+        ASSERT_TRUE(scenario.has_value()) << stage;
+        EXPECT_GT(scenario->plans.size(), 5U) << "more sleeps than stage 06's pool could run at once";
+    }
 }
 
 TEST(Demo_Verdicts, PeakServedAtOnceCountsOverlappingWork) {

@@ -112,6 +112,13 @@ def main():
     expect(same("Shutting down worker 0\nShutting down.\n", "Shutting down.\nShutting down worker 2\n", any_order=True),
            "`| any order` compares the lines sorted")
     expect(not same("a\n", "a\na\n", any_order=True), "`| any order` still counts the lines")
+    measured = lambda page_text, produced: same(page_text, produced, regenerate.ANY_NUMBERS)
+    expect(measured("| `01-a` | 1 | 5.6 MiB | 40/40 after 8.02 s |\n", "| `01-a` | 3 | 7.0 MiB | 39/40 after 0.21 s |\n"),
+           "`| any numbers` wildcards every number")
+    expect(not measured("| `01-a` | 1 | 5.6 MiB |\n", "| `01-a` | 1 | 5.6 KiB |\n")
+           and not measured("| `01-a` | 1 |\n", "| `01-a` | 1 |\n| `02-b` | 2 |\n"),
+           "`| any numbers` still compares the units and the rows")
+    expect(not same("| 1 |\n", "| 2 |\n"), "without `| any numbers` numbers count")
     expect(regenerate.code_matches(["x = 1;", "", "  y;"], ["  {", "    x = 1;", "", "      y;", "  }"]),
            "a common indent may be dropped")
     expect(not regenerate.code_matches(["x = 1;", "y;"], ["    x = 1;", "  y;"]), "an inconsistent indent is refused")

@@ -34,6 +34,11 @@ std::optional<ProcStatus> read_proc_status(pid_t pid) {
     return status;
 }
 
+std::size_t thread_count(pid_t pid) {
+    const auto status = read_proc_status(pid);
+    return status ? static_cast<std::size_t>(status->threads) : 0;
+}
+
 bool limit_address_space(pid_t pid, std::size_t bytes) {
     const rlimit limit{bytes, bytes};
     return ::prlimit(pid, RLIMIT_AS, &limit, nullptr) == 0;

@@ -18,13 +18,21 @@ struct ProcStatus {
 // /proc/PID/status (PID 0: this process); nullopt once the process is gone or a zombie.
 [[nodiscard]] std::optional<ProcStatus> read_proc_status(pid_t pid);
 
+// The threads of process `pid` right now (/proc/PID/status); 0 once it has gone.
+[[nodiscard]] std::size_t thread_count(pid_t pid);
+
+// Whether this build runs under a sanitizer (which changes memory maps, thread counts and timings).
+[[nodiscard]] constexpr bool sanitizer_build() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    return true;
+#else
+    return false;
+#endif
+}
+
 // A sanitizer build maps terabytes of shadow memory: no address-space limit leaves its programs room
 // to start. Tests that need such a limit skip there.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool address_space_limits_usable = false;
-#else
-inline constexpr bool address_space_limits_usable = true;
-#endif
+inline constexpr bool address_space_limits_usable = !sanitizer_build();
 
 // Sets the process's address-space limit (soft and hard) to `bytes`, as `prlimit --pid PID --as=BYTES`
 // does: every later mapping that would pass it fails (a thread's stack, a malloc arena). Binds root

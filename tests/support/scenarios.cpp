@@ -10,6 +10,8 @@ namespace support {
 namespace {
 
 constexpr int pool_size = 4;  // ThreadPool::new(4) in every pool stage's main
+constexpr int async_sleeps = 12;  // stages 10, 11: three times the pool's cap
+constexpr int loop_threads_11 = 4;  // stage 11's event loop threads
 constexpr auto no_answer_deadline = 1500ms;  // stage 05: should it hang instead of failing, not for long
 
 const RequestRecord* find_path(const std::vector<RequestRecord>& records, std::string_view path) {
@@ -192,6 +194,24 @@ Verdict answered_all_then_exited_on_sigterm(const std::vector<RequestRecord>& re
                                  "destructor runs every job already queued"};
     }
     return {false, measured + ": expected " + std::to_string(workers) + " at once, and status 0 after the last answer"};
+Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+                               int threads) {
+    const auto sleeps = with_path(records, "/sleep");
+    const auto* root = find_path(records, "/");
+    if (sleeps.empty() || root == nullptr) return missing("`/sleep` and `/`");
+    if (!all_answered(sleeps) || root->outcome != Outcome::Response) {
+        return {false, "not every request was answered (`/`: " + how_it_ended(*root) + ")"};
+    }
+    const int peak = peak_served_at_once(sleeps, delay);
+    const double span = span_in_delays(sleeps, delay);
+    const std::string measured = "`/` answered in " + format_seconds(root->seconds()) + "; " + std::to_string(peak) +
+                                 " of " + std::to_string(sleeps.size()) + " `/sleep` ran at once, all done after " +
+                                 one_decimal(span) + " delays";
+    const std::string on = threads == 1 ? "one thread" : std::to_string(threads) + " threads";
+    if (root->seconds() < 0.5 * seconds(delay) && peak == static_cast<int>(sleeps.size()) && span < 1.6) {
+        return {true, measured + ": " + on + " and a timer per request; no request holds a thread while it waits"};
+    }
+    return {false, measured + ": expected `/` at once and every `/sleep` side by side on " + on};
 }
 
 std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay) {
@@ -305,6 +325,27 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
             .book_section = "no section: the chapter ends with stage 08, and this stage goes beyond it",
             .sigterm_after = delay / 2,
             .beyond_the_book = true};
+    if (number == "10" || number == "11") {
+        auto plans = same_request("/sleep", async_sleeps);
+        plans.push_back(root_later);
+        return Scenario{
+            .summary = std::to_string(async_sleeps) + " `/sleep` at once, and `/` a quarter of a delay later",
+            .plans = plans,
+            .work_by_path = sleep_work,
+            .what_to_notice =
+                number == "10"
+                    ? "One thread runs an event loop: each connection is a coroutine that suspends at every "
+                      "`co_await` (reading, the slow request's timer, writing) and hands the thread to whichever "
+                      "task can go on. Twelve sleeps wait side by side, three times stage 06's cap, and `/` is "
+                      "answered at once. (The stage's other listings, `./workbook run async-09-03` and "
+                      "`async-09-04-blocking`, serve one at a time again.)"
+                    : "The same coroutines on one event loop run by four threads: any thread resumes any task. "
+                      "With timers this looks exactly like stage 10; the threads matter when a handler blocks "
+                      "(`./workbook run async-09-05-blocking`: four sleeps at a time, like stage 06).",
+            .book_section = number == "10" ? "the async book's final project, \"Running Asynchronous Code\" and "
+                                             "\"Handling Connections Concurrently\" (examples 09_03, 09_04)"
+                                           : "the async book's final project, \"Serving Requests in Parallel\" "
+                                             "(example 09_05)"};
     }
     return std::nullopt;
 }
@@ -320,6 +361,8 @@ Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
     if (number == "07") return serialised_by_lock(records, delay, pool_size);
     if (number == "08") return graceful_exit(records, end);
     if (number == "09") return answered_all_then_exited_on_sigterm(records, delay, pool_size, end);
+    if (number == "10") return event_loop_without_cap(records, delay, 1);
+    if (number == "11") return event_loop_without_cap(records, delay, loop_threads_11);
     return {false, "stage " + number + " has no demo"};
 }
 

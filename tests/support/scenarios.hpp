@@ -73,6 +73,11 @@ struct Scenario {
                                                          std::chrono::milliseconds delay, int workers,
                                                          const std::optional<ServerEnd>& end);
 
+// 10, 11: `/` at once and every `/sleep` side by side, all done in about one delay: an event loop
+// waiting on timers (on `threads` threads) caps nothing.
+[[nodiscard]] Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
+                                             int threads);
+
 // How many requests the server was working on at once, at most, judging by when each answered request
 // finished: each needed `work_each` just before its answer. Only the last half of that counts, so that
 // jitter cannot make work done one after another look overlapping.

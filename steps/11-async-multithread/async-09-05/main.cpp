@@ -1,0 +1,76 @@
+// The async book's example 09_05 (src/main.rs): the same task per connection and the same timer, on
+// an event loop run by four threads (Rust: `task::spawn` onto async-std's multithreaded executor).
+// Any of the four may resume any task; a slow request still holds up no one.
+#include <chrono>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "rs/fs.hpp"
+#include "rs/net.hpp"
+#include "workbook/async_listener.hpp"
+#include "workbook/config.hpp"
+
+namespace fs = rs::fs;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+using rs::net::TcpListener;
+
+awaitable<void> handle_connection(tcp::socket stream);
+
+awaitable<void> serve() {
+    auto executor = co_await asio::this_coro::executor;
+    auto listener = workbook::async_listener(executor, TcpListener::bind(workbook::listen_addr("127.0.0.1:7878")).unwrap());
+
+    while (true) {
+        auto stream = co_await listener.async_accept(use_awaitable);
+
+        asio::co_spawn(executor, handle_connection(std::move(stream)), asio::detached);
+    }
+}
+
+int main() {
+    constexpr int threads = 4;  // as many as async-std's executor ran where the Rust servers were measured
+    auto runtime = asio::io_context(threads);  // one event loop, run by four threads
+    asio::co_spawn(runtime, serve(), [](std::exception_ptr error) {
+        if (error) std::rethrow_exception(error);  // the accept loop failed: end the server, as unwrap would
+    });
+    auto helpers = std::vector<std::jthread>();
+    for (int i = 1; i < threads; ++i) helpers.emplace_back([&runtime] { runtime.run(); });
+    runtime.run();
+}
+
+awaitable<void> handle_connection(tcp::socket stream) {
+    auto buffer = std::string();
+    auto read_error = asio::error_code();  // the end of the stream leaves an empty request line, as Rust's read
+    co_await asio::async_read_until(stream, asio::dynamic_buffer(buffer), "\r\n",
+                                    asio::redirect_error(use_awaitable, read_error));
+    if (read_error && read_error != asio::error::eof) throw asio::system_error(read_error);
+    auto request_line = buffer.substr(0, buffer.find("\r\n"));
+
+    std::string status_line;
+    std::string filename;
+    if (request_line == "GET / HTTP/1.1") {
+        status_line = "HTTP/1.1 200 OK";
+        filename = "hello.html";
+    } else if (request_line == "GET /sleep HTTP/1.1") {
+        auto timer = asio::steady_timer(stream.get_executor(), workbook::slow_request_delay(std::chrono::seconds(5)));
+        co_await timer.async_wait(use_awaitable);
+        status_line = "HTTP/1.1 200 OK";
+        filename = "hello.html";
+    } else {
+        status_line = "HTTP/1.1 404 NOT FOUND";
+        filename = "404.html";
+    }
+
+    auto contents = fs::read_to_string(filename).unwrap();
+    auto length = contents.size();
+
+    auto response = status_line + "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + contents;
+
+    co_await asio::async_write(stream, asio::buffer(response), use_awaitable);
+}
