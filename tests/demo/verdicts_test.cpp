@@ -121,6 +121,8 @@ TEST(Demo_Verdicts, Stage09AllAnsweredThenExitsZeroOnSigterm) {
     auto lost = five;
     lost.back().outcome = Outcome::Reset;
     EXPECT_FALSE(answered_all_then_exited_on_sigterm(lost, delay, 4, exited(0, 2010ms)).as_the_book_says);
+}
+
 TEST(Demo_Verdicts, Stage10And11EverySleepSideBySideAndRootAtOnce) {
     auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms});
     records.push_back(record("/", 250ms, 251ms));

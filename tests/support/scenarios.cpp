@@ -194,6 +194,8 @@ Verdict answered_all_then_exited_on_sigterm(const std::vector<RequestRecord>& re
                                  "destructor runs every job already queued"};
     }
     return {false, measured + ": expected " + std::to_string(workers) + " at once, and status 0 after the last answer"};
+}
+
 Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
                                int threads) {
     const auto sleeps = with_path(records, "/sleep");
@@ -325,6 +327,7 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
             .book_section = "no section: the chapter ends with stage 08, and this stage goes beyond it",
             .sigterm_after = delay / 2,
             .beyond_the_book = true};
+    }
     if (number == "10" || number == "11") {
         auto plans = same_request("/sleep", async_sleeps);
         plans.push_back(root_later);
