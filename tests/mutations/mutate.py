@@ -205,10 +205,11 @@ def main():
             path.write_text(original)
 
     width = max([len(m["name"]) for m, _ in results] + [8])
+    suite_width = max([len(m["suite"]) for m, _ in results] + [5])
     print()
-    print(f"{'mutation':<{width}}  {'suite':<12}  result")
+    print(f"{'mutation':<{width}}  {'suite':<{suite_width}}  result")
     for m, outcome in results:
-        print(f"{m['name']:<{width}}  {m['suite']:<12}  {outcome}")
+        print(f"{m['name']:<{width}}  {m['suite']:<{suite_width}}  {outcome}")
     bad = [m["name"] for m, outcome in results if outcome != "killed"]
     print(f"\nmutate: {len(results) - len(bad)} of {len(results)} mutations killed"
           + (f"; not killed: {', '.join(bad)}" if bad else ""))
