@@ -1,5 +1,5 @@
-// What the demo and the flood share for writing to a terminal: colour or not, its width, bold text,
-// wrapped paragraphs, and a server's own output.
+// What the demo and the flood share: their exit statuses, and for writing to a terminal, colour or not,
+// its width, bold text, wrapped paragraphs, and a server's own output.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +9,12 @@
 #include "server_process.hpp"
 
 namespace support {
+
+// The exit status of the demo and the flood: the stage behaved as the book says, or not, or the
+// program could not run (usage, nothing built).
+inline constexpr int exit_as_the_book_says = 0;
+inline constexpr int exit_not_as_the_book_says = 1;
+inline constexpr int exit_cannot_run = 2;
 
 // "auto": when stdout is a terminal, NO_COLOR is unset and TERM is not dumb; "always" or "never".
 [[nodiscard]] bool use_colour(const std::string& choice);
