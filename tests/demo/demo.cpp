@@ -136,6 +136,6 @@ int main(int argc, char** argv) {
     // Wrapped as plain text first, so the escape codes do not count towards the width.
     const auto line = wrapped(mark + " " + verdict.line, width, 2);
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";
-    if (scenario->show_server_log || end) print_server_log(*server, std::cout);
+    if (scenario->show_server_log || end) print_server_log(*server);
     return verdict.as_the_book_says ? exit_as_the_book_says : exit_not_as_the_book_says;
 }

@@ -284,6 +284,8 @@ FloodRun run_flood(ServerProcess& server, const FloodPlan& plan) {
             if (const auto status = server.wait_for_exit(2 * plan.sample_every)) run.end = ServerEnd{*status, Clock::now()};
         }
     }  // the sampler stops here
+    // A panic on main (status 101) is one write of a few lines: once its first words are read, all are.
+    if (run.end && run.end->status.exited && run.end->status.code == 101) server.wait_for_stderr("panicked at ", 2s);
     run.records = client.take_records();
     return run;
 }

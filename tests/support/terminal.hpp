@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iostream>
 #include <ostream>
 #include <string>
 
@@ -29,6 +30,6 @@ inline constexpr int exit_cannot_run = 2;
 
 // "The server said:" and the server's stdout (but its Listening line) and stderr, indented; nothing if
 // it said nothing. At most `max_lines` lines, then how many were left out.
-void print_server_log(const ServerProcess& server, std::ostream& out, std::size_t max_lines = 200);
+void print_server_log(const ServerProcess& server, std::ostream& out = std::cout, std::size_t max_lines = 200);
 
 }  // namespace support
