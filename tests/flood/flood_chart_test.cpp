@@ -69,6 +69,17 @@ TEST(Flood_Chart, AServerThatDiedEndsTheDrawingAndIsSaidSo) {
         << drawing;
 }
 
+TEST(Flood_Chart, RequestsStillWaitingWhenTheFloodGaveUpAreSaidSo) {
+    FloodRun run = thread_per_request_run();
+    run.records[3].outcome = Outcome::TimedOut;
+    const auto drawing = draw_flood(run, four_requests, {.width = 66, .rows = 4});
+    EXPECT_NE(drawing.find("1 requests were still waiting for an answer when the flood gave\nup, after 0.39 s"),
+              std::string::npos)
+        << drawing;
+    EXPECT_NE(drawing.find("0.29 s      1 #                  4.0 MB       6.0 MB         3     1\n"), std::string::npos)
+        << drawing;
+}
+
 TEST(Flood_Verdict, Stage02ThreadsClimbWithTheRequestsInFlight) {
     const auto verdict = judge_flood("02", thread_per_request_run(), four_requests, "");
     ASSERT_TRUE(verdict.has_value());

@@ -339,6 +339,14 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
                       shown ? megabytes(shown->address_space_bytes).c_str() : "?", answered, lost);
         text += line;
     }
+    const auto waiting = std::count_if(run.records.begin(), run.records.end(),
+                                       [](const auto& r) { return r.outcome == Outcome::TimedOut; });
+    if (waiting > 0) {
+        text += wrapped(std::to_string(waiting) + " requests were still waiting for an answer when the flood gave up, after " +
+                            format_seconds(seconds_between(run.start, last)) + " (counted as lost).",
+                        options.width) +
+                "\n";
+    }
     if (run.end) {
         int answered = 0;
         int lost = 0;
