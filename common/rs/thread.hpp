@@ -1,25 +1,18 @@
 // Rust's std::thread::spawn and JoinHandle, with Rust's rules rather than std::thread's:
 //  - dropping a JoinHandle detaches the thread (destroying a joinable std::thread calls terminate);
 //  - a panic (or any exception) ends only the thread it happens on, and join() reports it as Err
-//    (an exception escaping a std::thread's function ends the whole process);
-//  - the thread gets Rust's stack size, 2 MiB unless RUST_MIN_STACK says otherwise (std::thread takes
-//    the C library's default, `ulimit -s`, usually 8 MiB, and cannot be given another);
-//  - when the OS refuses a thread, spawn panics `failed to spawn thread: Os { .. }` (std::thread throws
-//    std::system_error, which ends the process with abort, status 134, instead of Rust's 101).
+//    (an exception escaping a std::thread's function ends the whole process).
 #pragma once
 
 #include <chrono>
-#include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
-#include <string>
 #include <thread>
 #include <type_traits>
 #include <utility>
 
-#include <pthread.h>
-
+#include "rs/os_thread.hpp"
 #include "rs/result.hpp"
 
 namespace rs::thread {
@@ -47,39 +40,6 @@ struct Packet {
 
 // Reports an exception other than rs::Panic the way Rust reports a panic (rs::panic already did).
 void report_foreign_exception(const std::exception_ptr& error);
-
-// The stack a spawned thread gets, as Rust decides it: RUST_MIN_STACK (bytes, read once) or 2 MiB.
-[[nodiscard]] std::size_t spawn_stack_size();
-
-// A thread started with spawn_stack_size() bytes of stack: std::thread with pthread attributes, which
-// std::thread does not take. Same members and rules as std::thread (join or detach it before it goes).
-class OsThread {
-public:
-    OsThread() noexcept = default;
-    // Starts `body` on a new thread; if the OS refuses, panics as Rust's spawn does.
-    explicit OsThread(std::move_only_function<void()> body);
-    OsThread(OsThread&& other) noexcept
-        : handle_(std::exchange(other.handle_, pthread_t{})), joinable_(std::exchange(other.joinable_, false)) {}
-    OsThread& operator=(OsThread&& other) noexcept {
-        if (joinable_) std::terminate();  // as std::thread's
-        handle_ = std::exchange(other.handle_, pthread_t{});
-        joinable_ = std::exchange(other.joinable_, false);
-        return *this;
-    }
-    ~OsThread() {
-        if (joinable_) std::terminate();  // as std::thread's
-    }
-
-    [[nodiscard]] bool joinable() const noexcept { return joinable_; }
-    void join();
-    void detach();
-    // libstdc++'s std::thread::id wraps the pthread_t, as std::thread::get_id() does.
-    [[nodiscard]] std::thread::id get_id() const noexcept { return joinable_ ? std::thread::id(handle_) : std::thread::id(); }
-
-private:
-    pthread_t handle_{};
-    bool joinable_ = false;
-};
 }  // namespace detail
 
 template <class T>
@@ -117,9 +77,10 @@ private:
     std::shared_ptr<detail::Packet<T>> packet_;
 };
 
-// Rust's thread::spawn(f). F runs once, on a new thread, and owns what it captured. If the OS refuses
-// the thread (no memory for its stack, too many threads), it panics as Rust's does:
-// `failed to spawn thread: Os { code: 11, kind: WouldBlock, message: "Resource temporarily unavailable" }`.
+// Rust's thread::spawn(f). F runs once, on a new thread, and owns what it captured. As Rust's, the
+// thread gets a 2 MiB stack (RUST_MIN_STACK sets another; std::thread takes `ulimit -s`, usually 8 MiB),
+// and if the OS refuses the thread (no room for its stack) spawn panics `failed to spawn thread: Os {
+// code: 11, kind: WouldBlock, .. }` (std::thread throws std::system_error: abort, status 134, not 101).
 template <class F>
     requires std::invocable<std::decay_t<F>&&>
 auto spawn(F&& f) -> JoinHandle<std::invoke_result_t<std::decay_t<F>&&>> {

@@ -10,11 +10,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr int pool_threads = 4 + 1;  // ThreadPool::new(4), and main
-#if defined(__SANITIZE_THREAD__)
-constexpr int runtime_threads = 1;  // ThreadSanitizer's own background thread
-#else
-constexpr int runtime_threads = 0;
-#endif
 
 FloodPlan burst(int requests) { return {.requests = requests, .delay = 200ms, .ramp = 0ms, .give_up = 30s}; }
 

@@ -31,10 +31,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int exit_as_the_book_says = 0;
-constexpr int exit_not_as_the_book_says = 1;
-constexpr int exit_cannot_run = 2;
-
 struct Arguments {
     std::string stage;
     std::string target;

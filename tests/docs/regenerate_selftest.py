@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that docs/regenerate.py --check can fail: a page whose shown C++ line or quoted diagnostic is
 edited by one character fails, naming the page and line; so do an unmarked ```cpp block, an unknown
-key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else.
+key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else;
+`| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows.
 
     regenerate_selftest.py [--build-root BUILD] [-- COMPILER FLAGS...]
 """
@@ -119,6 +120,13 @@ def main():
            and not measured("| `01-a` | 1 |\n", "| `01-a` | 1 |\n| `02-b` | 2 |\n"),
            "`| any numbers` still compares the units and the rows")
     expect(not same("| 1 |\n", "| 2 |\n"), "without `| any numbers` numbers count")
+    numbers = regenerate.ANY_NUMBERS
+    expect(same("0.10 s    102 #############   5.7 MB\nAs the book says: climbed to 102;\n  all answered\n",
+                "0.012 s     99 ############   5.6 MB\nAs the book says: climbed to 99; all\n  answered\n", any_order=numbers),
+           "`| any numbers` takes every number and bar as the same, and the wrapping and spacing")
+    expect(not same("As the book says: 5 threads\n", "NOT as the book says: 5 threads\n", any_order=numbers),
+           "`| any numbers` still compares the words")
+    expect(not same("0.10 s 1 #\n0.20 s 1 #\n", "0.10 s 1 #\n", any_order=numbers), "`| any numbers` still counts the rows")
     expect(regenerate.code_matches(["x = 1;", "", "  y;"], ["  {", "    x = 1;", "", "      y;", "  }"]),
            "a common indent may be dropped")
     expect(not regenerate.code_matches(["x = 1;", "y;"], ["    x = 1;", "  y;"]), "an inconsistent indent is refused")

@@ -32,9 +32,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int exit_as_the_book_says = 0;
-constexpr int exit_not_as_the_book_says = 1;
-constexpr int exit_cannot_run = 2;
 constexpr int most_requests = 500;  // each is a socket on both sides, and a thread in stage 02
 
 struct Arguments {

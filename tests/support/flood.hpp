@@ -20,6 +20,14 @@ namespace support {
 // The address-space limit of the Rust figures (rust-observed.md, `prlimit --as=120000000`).
 inline constexpr std::size_t rust_flood_address_space_limit = 120'000'000;
 
+// Threads a sanitizer's runtime adds to a server that starts threads (ThreadSanitizer's background
+// thread, started with the first one), for tests that count threads.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr int runtime_threads = 1;
+#else
+inline constexpr int runtime_threads = 0;
+#endif
+
 struct FloodPlan {
     int requests = 200;                         // /sleep requests, each on its own connection
     std::chrono::milliseconds delay = 100ms;    // how long /sleep takes (the server's WORKBOOK_SLEEP_MS)

@@ -17,7 +17,6 @@ struct FloodResult {
 inline FloodResult flood_listing(const std::string& stage, const std::string& target, const FloodPlan& plan) {
     auto server = ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = plan.delay});
     FloodResult result{run_flood(*server, plan), ""};
-    if (!result.run.end) server->wait_for_exit(0ms);
     result.server_stderr = server->stderr_text();
     return result;
 }

@@ -1,14 +1,21 @@
-// What the demo and the flood share for writing to a terminal: colour or not, its width, bold text,
-// wrapped paragraphs, and a server's own output.
+// What the demo and the flood share: their exit statuses, and for writing to a terminal, colour or not,
+// its width, bold text, wrapped paragraphs, and a server's own output.
 #pragma once
 
 #include <cstddef>
+#include <iostream>
 #include <ostream>
 #include <string>
 
 #include "server_process.hpp"
 
 namespace support {
+
+// The exit status of the demo and the flood: the stage behaved as the book says, or not, or the
+// program could not run (usage, nothing built).
+inline constexpr int exit_as_the_book_says = 0;
+inline constexpr int exit_not_as_the_book_says = 1;
+inline constexpr int exit_cannot_run = 2;
 
 // "auto": when stdout is a terminal, NO_COLOR is unset and TERM is not dumb; "always" or "never".
 [[nodiscard]] bool use_colour(const std::string& choice);
@@ -23,6 +30,6 @@ namespace support {
 
 // "The server said:" and the server's stdout (but its Listening line) and stderr, indented; nothing if
 // it said nothing. At most `max_lines` lines, then how many were left out.
-void print_server_log(const ServerProcess& server, std::ostream& out, std::size_t max_lines = 200);
+void print_server_log(const ServerProcess& server, std::ostream& out = std::cout, std::size_t max_lines = 200);
 
 }  // namespace support
