@@ -2,6 +2,8 @@
 // the guard that lock() returns; the lock is released when the guard is destroyed. Like Rust's, the
 // mutex is poisoned when a thread panics while holding it, and later lock() calls return Err.
 // Rust's Arc<T> is std::shared_ptr<T> (Arc::clone(&a) is a copy of the shared_ptr).
+// With WORKBOOK_LOCK_TRACE set, each wait, acquisition and release is traced (workbook/lock_trace.hpp)
+// for the demo's lock rows; unset, nothing changes.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <utility>
 
 #include "rs/result.hpp"
+#include "workbook/lock_trace.hpp"
 
 namespace rs::sync {
 
@@ -29,6 +32,7 @@ public:
         if (mutex_ == nullptr) return;
         // Destroyed while an exception (a panic) unwinds through the holder: poison, as Rust does.
         if (std::uncaught_exceptions() > exceptions_at_lock_) mutex_->poisoned_.store(true);
+        workbook::lock_trace::record(workbook::lock_trace::Event::Released);
         mutex_->mutex_.unlock();
     }
 
@@ -68,7 +72,9 @@ public:
 
     // Blocks until the lock is free. Ok(guard), or Err(PoisonError) if a holder panicked.
     LockResult<MutexGuard<T>> lock() {
+        workbook::lock_trace::record(workbook::lock_trace::Event::Wait);
         mutex_.lock();
+        workbook::lock_trace::record(workbook::lock_trace::Event::Acquired);
         MutexGuard<T> guard(*this);
         if (poisoned_.load()) return Err(PoisonError<MutexGuard<T>>(std::move(guard)));
         return Ok(std::move(guard));

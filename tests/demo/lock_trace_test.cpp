@@ -1,0 +1,143 @@
+// The demo's lock rows: the trace read back and drawn on recorded data (exact text), then the trace of
+// the real servers checked against what their code does with the guard: 21-21 holds it through each
+// job, 21-20 drops it before the job runs.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "lock_trace.hpp"
+#include "observation.hpp"
+#include "server_process.hpp"
+#include "timeline.hpp"
+
+using namespace support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr long long t0_ns = 3'600'000'000'000;  // any fixed instant (1 h)
+const Clock::time_point t0 = Clock::time_point{} + 1h;
+
+// A trace line at `ms` after t0.
+std::string event(int ms, int thread, const std::string& what) {
+    return std::to_string(t0_ns + ms * 1'000'000LL) + " " + std::to_string(thread) + " " + what + "\n";
+}
+
+// Two workers of listing 21-21: thread 1 takes the lock, receives a job at 100 ms and keeps the guard
+// until the job (its connection closed) ends at 1100 ms; thread 2 waits for the lock all that time.
+const std::string held_through_the_job =
+    event(0, 1, "wait") + event(0, 1, "acquired") + event(0, 2, "wait") +
+    event(100, 1, "say Worker 0 got a job; executing.") + event(1100, 1, "close") + event(1100, 1, "released") +
+    event(1100, 1, "wait") + event(1100, 2, "acquired");
+
+// The same in listing 21-20: thread 1 drops the guard as it receives the job; thread 2 takes the lock
+// at once and waits in recv() while the job runs.
+const std::string released_before_the_job =
+    event(0, 1, "wait") + event(0, 1, "acquired") + event(0, 2, "wait") + event(100, 1, "released") +
+    event(100, 2, "acquired") + event(100, 1, "say Worker 0 got a job; executing.") + event(1100, 1, "close") +
+    event(1100, 1, "wait");
+
+RequestRecord sleep_request() {
+    RequestRecord made;
+    made.label = "/sleep";
+    made.path = "/sleep";
+    made.start = t0 + 90ms;
+    made.finish = t0 + 1110ms;
+    made.outcome = Outcome::Response;
+    made.response.status_line = "HTTP/1.1 200 OK";
+    return made;
+}
+
+std::string drawn(const std::string& trace) {
+    return draw_timeline({sleep_request()},
+                         {.width = 60, .work_by_path = {{"/sleep", 1s}}, .lanes = lock_lanes(parse_lock_trace(trace, t0 + 2s))});
+}
+
+}  // namespace
+
+TEST(Demo_LockTrace, ReadsWhoWaitedHeldAndRanAJob) {
+    const auto workers = parse_lock_trace(held_through_the_job + "not a trace line\n", t0 + 2s);
+    ASSERT_EQ(workers.size(), 2U);
+    EXPECT_EQ(workers[0].worker, 0);
+    EXPECT_EQ(workers[0].thread, 1);
+    ASSERT_EQ(workers[0].jobs.size(), 1U);
+    EXPECT_EQ(workers[0].jobs[0].from, t0 + 100ms);
+    EXPECT_EQ(workers[0].jobs[0].to, t0 + 1100ms);
+    ASSERT_EQ(workers[0].holding.size(), 1U);
+    EXPECT_EQ(workers[0].holding[0].to, t0 + 1100ms);
+    ASSERT_EQ(workers[0].waiting.size(), 2U) << "the second wait is still open at the end";
+    EXPECT_EQ(workers[0].waiting[1].to, t0 + 2s);
+    EXPECT_FALSE(workers[1].worker.has_value()) << "thread 2 never printed its id";
+    ASSERT_EQ(workers[1].holding.size(), 1U);
+    EXPECT_EQ(workers[1].holding[0].to, t0 + 2s);
+}
+
+TEST(Demo_LockTrace, ShareOfJobTimeUnderTheLockIsOneWhenHeldThroughAndZeroWhenReleasedBefore) {
+    EXPECT_DOUBLE_EQ(share_of_job_time_under_lock(parse_lock_trace(held_through_the_job, t0 + 2s)), 1.0);
+    EXPECT_DOUBLE_EQ(share_of_job_time_under_lock(parse_lock_trace(released_before_the_job, t0 + 2s)), 0.0);
+}
+
+TEST(Demo_LockTrace, DrawsAJobUnderTheLockAndAJobAfterIt) {
+    EXPECT_EQ(drawn(held_through_the_job),
+              "/sleep    .=========================================|  1.02 s  200 OK\n"
+              "worker 0  #@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@-  1 job\n"
+              "worker ?  ------------------------------------------#  no job\n"
+              "          +-------+-------+-------+-------+-------+--\n"
+              "          0       0.2     0.4     0.6     0.8     1     s\n"
+              ". waiting   = served   | answered   - waiting for the lock\n"
+              "# holding the lock   @ running a job, holding the lock\n");
+    EXPECT_EQ(drawn(released_before_the_job),
+              "/sleep    .=========================================|  1.02 s  200 OK\n"
+              "worker 0  #~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-  1 job\n"
+              "worker ?  -##########################################  no job\n"
+              "          +-------+-------+-------+-------+-------+--\n"
+              "          0       0.2     0.4     0.6     0.8     1     s\n"
+              ". waiting   = served   | answered   - waiting for the lock\n"
+              "# holding the lock   ~ running a job\n");
+}
+
+namespace {
+
+// The real server's lock trace while two /sleep are served side by side.
+std::vector<WorkerTrace> trace_two_sleeps(const char* stage, const char* target) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("workbook-lock-trace-test-" + std::to_string(::getpid()) + "-" + target);
+    std::filesystem::remove(path);
+    auto server = ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = 300ms,
+                                        .extra_env = {{"WORKBOOK_LOCK_TRACE", path.string()}}});
+    const auto records = send_concurrently(server->address(), same_request("/sleep", 2));
+    EXPECT_EQ(unanswered(records), "");
+    std::ifstream file(path);
+    std::ostringstream text;
+    text << file.rdbuf();
+    std::filesystem::remove(path);
+    return parse_lock_trace(text.str(), Clock::now());
+}
+
+std::size_t jobs_of(const std::vector<WorkerTrace>& workers) {
+    std::size_t jobs = 0;
+    for (const auto& worker : workers) jobs += worker.jobs.size();
+    return jobs;
+}
+
+}  // namespace
+
+TEST(Demo_LockTrace, In2121EveryJobRunsWhileItsWorkerHoldsTheLock) {
+    const auto workers = trace_two_sleeps("07-while-let-bug", "listing-21-21");
+    const double share = share_of_job_time_under_lock(workers);
+    observe({.saw = "21-21's trace: " + std::to_string(jobs_of(workers)) + " jobs, " + fixed(share * 100, 0) + "% of job time under the lock", .shows = "the guard lives through the loop body", .expected = "2 jobs, over 99%"});
+    EXPECT_EQ(workers.size(), 4U) << "four workers should have waited for the lock";
+    EXPECT_EQ(jobs_of(workers), 2U);
+    EXPECT_GT(share, 0.99);
+}
+
+TEST(Demo_LockTrace, In2120TheLockIsReleasedBeforeEveryJob) {
+    const auto workers = trace_two_sleeps("06-working-pool", "listing-21-20");
+    const double share = share_of_job_time_under_lock(workers);
+    observe({.saw = "21-20's trace: " + std::to_string(jobs_of(workers)) + " jobs, " + fixed(share * 100, 0) + "% of job time under the lock", .shows = "the temporary guard is gone before the job runs", .expected = "2 jobs, under 1%"});
+    EXPECT_EQ(workers.size(), 4U) << "four workers should have waited for the lock";
+    EXPECT_EQ(jobs_of(workers), 2U);
+    EXPECT_LT(share, 0.01);
+}
