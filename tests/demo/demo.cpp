@@ -202,7 +202,7 @@ std::string lock_verdict(double share) {
     }
     if (share < 0.1) {
         return "Each worker released the lock before running its job" + measured +
-               ": while jobs ran, the next worker held the lock, waiting in recv() for the next job.";
+               ": the jobs ran with the lock free, and an idle worker held it only while it waited in recv() for a job.";
     }
     return "Jobs ran partly under the lock" + measured + ".";
 }

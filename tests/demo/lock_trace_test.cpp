@@ -9,6 +9,7 @@
 
 #include "lock_trace.hpp"
 #include "observation.hpp"
+#include "pool_checks.hpp"
 #include "server_process.hpp"
 #include "timeline.hpp"
 
@@ -81,19 +82,19 @@ TEST(Demo_LockTrace, ShareOfJobTimeUnderTheLockIsOneWhenHeldThroughAndZeroWhenRe
 
 TEST(Demo_LockTrace, DrawsAJobUnderTheLockAndAJobAfterIt) {
     EXPECT_EQ(drawn(held_through_the_job),
-              "/sleep    .=========================================|  1.02 s  200 OK\n"
-              "worker 0  #@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@-  1 job\n"
-              "worker ?  ------------------------------------------#  no job\n"
-              "          +-------+-------+-------+-------+-------+--\n"
-              "          0       0.2     0.4     0.6     0.8     1     s\n"
+              "/sleep    .================================|  1.02 s  200 OK\n"
+              "worker 0  @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@-  1 job\n"
+              "worker ?  ---------------------------------#  no job\n"
+              "          +---------------+---------------+-\n"
+              "          0               0.5             1 s\n"
               ". waiting   = served   | answered   - waiting for the lock\n"
               "# holding the lock   @ running a job, holding the lock\n");
     EXPECT_EQ(drawn(released_before_the_job),
-              "/sleep    .=========================================|  1.02 s  200 OK\n"
-              "worker 0  #~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-  1 job\n"
-              "worker ?  -##########################################  no job\n"
-              "          +-------+-------+-------+-------+-------+--\n"
-              "          0       0.2     0.4     0.6     0.8     1     s\n"
+              "/sleep    .================================|  1.02 s  200 OK\n"
+              "worker 0  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~-  1 job\n"
+              "worker ?  ##################################  no job\n"
+              "          +---------------+---------------+-\n"
+              "          0               0.5             1 s\n"
               ". waiting   = served   | answered   - waiting for the lock\n"
               "# holding the lock   ~ running a job\n");
 }

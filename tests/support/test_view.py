@@ -23,8 +23,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 
-# `  3/12 07 while-let bug servers (21-21, 21-21-literal)        OK              5.12s`
-RESULT_LINE = re.compile(r'^\s*\d+/\d+\s+(?P<name>.+?)\s+(?P<result>OK|FAIL|EXPECTEDFAIL|UNEXPECTEDPASS|SKIP|TIMEOUT|'
+# `3/12 multithreaded-server-workbook:07 / 07 while-let bug servers (21-21, 21-21-literal)  OK  5.12s`
+# (Meson prefixes the test's name with PROJECT:SUITE / when the tests come from several suites or so)
+RESULT_LINE = re.compile(r'^\s*\d+/\d+\s+(?:\S+:\S+ / )?(?P<name>.+?)\s+(?P<result>OK|FAIL|EXPECTEDFAIL|UNEXPECTEDPASS|SKIP|TIMEOUT|'
                          r'ERROR|INTERRUPT)\s+[\d.]+s\b')
 FAILURE_LINES = 3
 
@@ -109,8 +110,8 @@ RECORDED_REPORT = '''<?xml version="1.0" encoding="UTF-8"?>
   </testsuite>
 </testsuites>
 '''
-RECORDED_MESON = '1/1 07 servers                     OK              5.12s\nOk:                 1\n'
-EXPECTED_VIEW = '''1/1 07 servers                     OK              5.12s
+RECORDED_MESON = '1/1 workbook:07 / 07 servers                     OK              5.12s\nOk:                 1\n'
+EXPECTED_VIEW = '''1/1 workbook:07 / 07 servers                     OK              5.12s
   ✓ four /sleep at once finish in 4.1 delays (parallelism 0.98): the lock is held while the job runs — the bug reproduced
   ✗ root waits behind a sleep
       Expected: (x) >= (y), actual: 1 vs 2
