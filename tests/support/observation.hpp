@@ -18,9 +18,9 @@
 namespace support {
 
 struct Observation {
-    std::string saw;       // the figure, in words: "four /sleep at once finish in 4.0 delays (parallelism 1.00)"
-    std::string shows;     // what that means when the test passes: "the lock is held while the job runs"
-    std::string expected;  // what the test asks for instead, said for a failure: "parallelism below 1.5"
+    std::string saw{};     // the figure, in words: "four /sleep at once finish in 4.0 delays (parallelism 1.00)"
+    std::string shows{};   // what that means when the test passes: "the lock is held while the job runs"
+    std::string expected{};  // what the test asks for instead, said for a failure: "parallelism below 1.5"
 };
 
 inline void observe(const Observation& observation) {
