@@ -72,7 +72,7 @@ def gtest_lines(xml_path, show_all):
             shows = properties.get('shows')
             shown.append(f'  ✓ {said}' + (f': {shows}' if shows and observed else ''))
     if quiet:
-        shown.append(f'  ✓ {quiet} more passed' if shown else f'  ✓ {quiet} gtests passed')
+        shown.append(f'  ✓ {quiet} more passed' if shown else f'  ✓ {quiet} gtest{"" if quiet == 1 else "s"} passed')
     return shown
 
 
