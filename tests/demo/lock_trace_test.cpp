@@ -3,12 +3,14 @@
 // job, 21-20 drops it before the job runs.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "lock_trace.hpp"
 #include "observation.hpp"
+#include "paths.hpp"
 #include "pool_checks.hpp"
 #include "server_process.hpp"
 #include "timeline.hpp"
@@ -145,4 +147,55 @@ TEST(Demo_LockTrace, In2120TheLockIsReleasedBeforeEveryJob) {
     const auto run = trace_two_sleeps("06-working-pool", "listing-21-20",
                                       {.shows = "the temporary guard is gone before the job runs", .expected = "2 jobs, under 1%"});
     EXPECT_LT(run.share_under_lock, 0.01);
+}
+
+namespace {
+
+// What `./workbook demo` prints for one stage (workbook-demo, no colour, 80 columns), and its status.
+std::pair<std::string, int> demo_output(const std::string& stage, const std::string& target) {
+    const auto command = (build_root() / "tests/demo/workbook-demo").string() + " " + stage + " " + target +
+                         " --delay-ms 300 --colour never --width 80 2>&1";
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return {"", -1};
+    std::string output;
+    char buffer[4096];
+    for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, got);
+    return {output, ::pclose(pipe)};
+}
+
+// The demo's lock rows: the lines that start with `worker `.
+std::vector<std::string> worker_rows(const std::string& output) {
+    std::vector<std::string> rows;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("worker ")) rows.push_back(line);
+    }
+    return rows;
+}
+
+// The demo of one stage draws four worker rows, in which jobs appear only as `job_glyph` (never as
+// `other_glyph`), and says `verdict`.
+void expect_lock_rows(const std::string& stage, const std::string& target, char job_glyph, char other_glyph,
+                      const std::string& verdict) {
+    const auto [output, status] = demo_output(stage, target);
+    const auto rows = worker_rows(output);
+    EXPECT_EQ(status, 0) << output;
+    ASSERT_EQ(rows.size(), 4U) << output;
+    std::size_t rows_with_jobs = 0;
+    for (const auto& row : rows) {
+        if (row.find(job_glyph) != std::string::npos) ++rows_with_jobs;
+        EXPECT_EQ(row.find(other_glyph), std::string::npos) << output;
+    }
+    EXPECT_GE(rows_with_jobs, 1U) << output;
+    EXPECT_NE(output.find(verdict), std::string::npos) << output;
+}
+
+}  // namespace
+
+TEST(Demo_LockTrace, Demo07DrawsARowPerWorkerWithJobsOnlyUnderTheLock) {
+    expect_lock_rows("07-while-let-bug", "listing-21-21", '@', '~', "Each job ran while its worker held the receiver's lock");
+}
+
+TEST(Demo_LockTrace, Demo06DrawsARowPerWorkerWithJobsRunWithoutTheLock) {
+    expect_lock_rows("06-working-pool", "listing-21-20", '~', '@', "Each worker released the lock before running its job");
 }
