@@ -151,16 +151,17 @@ TEST(Demo_LockTrace, In2120TheLockIsReleasedBeforeEveryJob) {
 
 namespace {
 
-// What `./workbook demo` prints for one stage (workbook-demo, no colour, 80 columns), and its status.
-std::pair<std::string, int> demo_output(const std::string& stage, const std::string& target) {
+// What `./workbook demo` prints for one stage (workbook-demo, no colour, 80 columns).
+std::string demo_output(const std::string& stage, const std::string& target) {
     const auto command = (build_root() / "tests/demo/workbook-demo").string() + " " + stage + " " + target +
                          " --delay-ms 300 --colour never --width 80 2>&1";
     std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return {"", -1};
+    if (pipe == nullptr) return "";
     std::string output;
     char buffer[4096];
     for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, got);
-    return {output, ::pclose(pipe)};
+    ::pclose(pipe);
+    return output;
 }
 
 // The demo's lock rows: the lines that start with `worker `.
@@ -177,9 +178,9 @@ std::vector<std::string> worker_rows(const std::string& output) {
 // `other_glyph`), and says `verdict`.
 void expect_lock_rows(const std::string& stage, const std::string& target, char job_glyph, char other_glyph,
                       const std::string& verdict) {
-    const auto [output, status] = demo_output(stage, target);
+    // Not its status: whether the requests' timing matches the book is the demo's verdict, not this.
+    const auto output = demo_output(stage, target);
     const auto rows = worker_rows(output);
-    EXPECT_EQ(status, 0) << output;
     ASSERT_EQ(rows.size(), 4U) << output;
     std::size_t rows_with_jobs = 0;
     for (const auto& row : rows) {
