@@ -1,6 +1,7 @@
 #include "rs/net.hpp"
 
 #include "rs/print.hpp"
+#include "workbook/lock_trace.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -106,7 +107,9 @@ OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
 }
 
 OwnedFd::~OwnedFd() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ < 0) return;
+    ::close(fd_);
+    workbook::lock_trace::record(workbook::lock_trace::Event::Closed);
 }
 
 // --- TcpStream ---

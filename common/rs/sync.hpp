@@ -3,6 +3,8 @@
 // mutex is poisoned when a thread panics while holding it, and later lock() calls return Err.
 // Rust's Arc<T> is std::shared_ptr<T>: Arc::new(v) is std::make_shared, and Arc::clone(&a) is written
 // Arc::clone(a) (below), so that the new owner is made where the book makes it, not by a silent copy.
+// With WORKBOOK_LOCK_TRACE set, each wait, acquisition and release is traced (workbook/lock_trace.hpp)
+// for the demo's lock rows; unset, nothing changes.
 #pragma once
 
 #include <atomic>
@@ -12,6 +14,7 @@
 #include <utility>
 
 #include "rs/result.hpp"
+#include "workbook/lock_trace.hpp"
 
 namespace rs::sync {
 
@@ -39,6 +42,7 @@ public:
         if (mutex_ == nullptr) return;
         // Destroyed while an exception (a panic) unwinds through the holder: poison, as Rust does.
         if (std::uncaught_exceptions() > exceptions_at_lock_) mutex_->poisoned_.store(true);
+        workbook::lock_trace::record(workbook::lock_trace::Event::Released);
         mutex_->mutex_.unlock();
     }
 
@@ -78,7 +82,9 @@ public:
 
     // Blocks until the lock is free. Ok(guard), or Err(PoisonError) if a holder panicked.
     LockResult<MutexGuard<T>> lock() {
+        workbook::lock_trace::record(workbook::lock_trace::Event::Wait);
         mutex_.lock();
+        workbook::lock_trace::record(workbook::lock_trace::Event::Acquired);
         MutexGuard<T> guard(*this);
         if (poisoned_.load()) return Err(PoisonError<MutexGuard<T>>(std::move(guard)));
         return Ok(std::move(guard));

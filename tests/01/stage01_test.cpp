@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.hpp"
+#include "observation.hpp"
 #include "paths.hpp"
 #include "rs/fs.hpp"
 #include "server_process.hpp"
@@ -57,6 +58,7 @@ TEST(Stage01_Server, RootSentDuringSleepFinishesOnlyAfterIt) {
                                                                {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
     ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / std::chrono::duration<double>(delay), 2) + " delays after it", .shows = "one thread: `/` waited for /sleep to finish", .expected = "`/` to end at least 0.9 delays after /sleep started"});
     // `/` was sent a quarter into the delay and could only be answered once `/sleep` was done: it
     // finishes a whole delay after `/sleep` started, not right after it was sent. (Both answers leave
     // within microseconds of each other, so their finish order alone is not a safe signal.)
@@ -70,6 +72,7 @@ TEST(Stage01_Server, ConcurrentSleepsAreServedOneAfterAnother) {
     const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
     for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
     const double parallelism = effective_parallelism(records, delay);
+    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay), .shows = "served one after another by the one thread", .expected = "parallelism between 0.6 and 1.5"});
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "four /sleep on one thread take about four delays";
     // The server's side: one thread sleeps once per request, so the k-th answer cannot leave before k

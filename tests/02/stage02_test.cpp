@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "http_client.hpp"
+#include "observation.hpp"
 #include "paths.hpp"
 #include "rs/fs.hpp"
 #include "server_process.hpp"
@@ -45,6 +46,7 @@ TEST(Stage02_Server, RootIsNotDelayedByASleepInFlight) {
                                                                {.label = "/", .path = "/", .start_after = long_delay / 4}});
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
     ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    observe({.saw = "`/`, sent while /sleep sleeps, is answered in " + fixed(records[1].seconds() / long_delay_seconds, 2) + " delays", .shows = "it has a thread of its own and does not wait", .expected = "under 0.4 delays, before /sleep ends"});
     // `/` has its own thread: it is answered while `/sleep` still sleeps, and does not wait for it.
     EXPECT_LT(records[1].finish, records[0].finish) << "`/` must finish before `/sleep`";
     EXPECT_LT(records[1].seconds(), 0.4 * long_delay_seconds) << "`/` must not wait out the sleep";
@@ -59,6 +61,7 @@ TEST(Stage02_Server, ConcurrentSleepsOverlapOneThreadEach) {
     // One thread per connection and no limit: all eight sleep at once, taking about one delay in all
     // (stage 01 takes eight delays, stage 06 two, with its four workers).
     const double parallelism = effective_parallelism(records, long_delay);
+    observe({.saw = "eight /sleep at once " + finish_in_delays(records, long_delay), .shows = "a thread each, all sleeping at once", .expected = "parallelism between 4.8 and 9.6"});
     EXPECT_GT(parallelism, 0.6 * sleeps) << "the sleeps must overlap";
     EXPECT_LT(parallelism, 1.2 * sleeps);
     // The server's side: no sleep waited for another's thread (each took about one delay, not two).

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "http_client.hpp"
+#include "observation.hpp"
 #include "pool_checks.hpp"
 #include "server_process.hpp"
 
@@ -58,6 +59,7 @@ TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
 
     // Four delays of work in about one delay. Above 2, no worker can have served two of them.
     const double parallelism = effective_parallelism(records, delay);
+    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay), .shows = "side by side, one per worker", .expected = "parallelism between 2.5 and 4.4"});
     EXPECT_GT(parallelism, 2.5) << "four /sleep should overlap";
     EXPECT_LE(parallelism, 4.4);
 
@@ -75,6 +77,7 @@ TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     ASSERT_EQ(unanswered(records), "");
 
     const auto finishes = sorted_finishes(records, delay);
+    observe({.saw = "five /sleep at once: four end by " + fixed(finishes[3], 1) + " delays, the fifth at " + fixed(finishes[4], 1), .shows = "four workers cap the concurrency at four; the fifth waited for a free one", .expected = "the fourth within 1.7 delays, the fifth after at least 1.9"});
     // Four finish after about one delay; the fifth had to wait for one of them, then sleep itself.
     EXPECT_LT(finishes[3], 1.7) << "the first four should have run side by side";
     EXPECT_GE(finishes[4], 1.9) << "the fifth should have waited for a free worker";
@@ -90,6 +93,7 @@ TEST_P(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
     ASSERT_EQ(unanswered(records), "");
 
     const auto& root = records.back();
+    observe({.saw = "`/` sent while three /sleep are in flight is answered in " + fixed(root.seconds() / std::chrono::duration<double>(delay).count(), 2) + " delays", .shows = "a fourth worker was free to answer at once", .expected = "`/` answered in under 0.5 delays, before every /sleep"});
     for (std::size_t i = 0; i < 3; ++i) {
         EXPECT_TRUE(root.finish < records[i].finish) << "`/` should not wait behind " << records[i].label;
     }

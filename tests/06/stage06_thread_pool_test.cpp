@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "job_probe.hpp"
+#include "observation.hpp"
 #include "thread_pool.hpp"
 
 using namespace std::chrono_literals;
@@ -22,6 +23,7 @@ TEST(Stage06_ThreadPool, FourJobsAllMeetAtAFourWayBarrier) {
     // Each job waits until all four have arrived: they can only all get there if four run at once.
     auto pool = ThreadPool(workers);
     const auto counts = support::run_jobs_meeting_at_a_barrier(pool, workers, deadline);
+    support::observe({.saw = "four jobs that wait for each other at a barrier: " + std::to_string(counts.met_at_barrier) + " of 4 met", .shows = "four ran at the same time", .expected = "all 4 to meet"});
     EXPECT_EQ(counts.finished, workers);
     EXPECT_EQ(counts.met_at_barrier, workers) << "the four jobs did not run at the same time";
 }
@@ -44,6 +46,7 @@ TEST(Stage06_ThreadPool, AFifthJobWaitsUntilAWorkerIsFree) {
 
     probe->open_gate();
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers + 1; }, deadline));
+    support::observe({.saw = "five jobs held at a gate, four workers: at most " + std::to_string(probe->counts().peak_running) + " ran at once", .shows = "the pool caps the jobs running at four", .expected = "at most 4, the fifth waiting"});
     EXPECT_EQ(probe->counts().peak_running, workers);
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "http_client.hpp"
+#include "observation.hpp"
 #include "pool_checks.hpp"
 #include "server_process.hpp"
 
@@ -33,6 +34,7 @@ TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     ASSERT_EQ(unanswered(records), "");
 
     const double parallelism = effective_parallelism(records, delay);
+    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced", .expected = "parallelism between 0.6 and 1.5 (one /sleep at a time)"});
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
     server->kill_and_wait();
@@ -45,6 +47,7 @@ TEST(Stage07_Server, RootWaitsBehindASleepWhileThreeWorkersAreIdle) {
                                                                {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
     ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / std::chrono::duration<double>(delay), 2) + " delays after it", .shows = "it waited for the /sleep job, though three workers were idle", .expected = "`/` to end at least 0.9 delays after /sleep started"});
     // `/`, sent a quarter into the delay, is received only once the /sleep job is done and its
     // worker's guard is dropped at the end of the loop body.
     EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` should wait for `/sleep`";
@@ -63,6 +66,7 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
     ASSERT_TRUE(after.status.has_value()) << "the server should have ended; stderr: " << server->stderr_text();
     // Judged once it has exited, so all it printed is read.
     const auto log = server->stderr_text();
+    observe({.saw = "one empty connection: " + std::to_string(occurrences(log, worker_panic)) + " workers panicked, " + std::to_string(occurrences(log, poisoned)) + " of them on the poisoned lock", .shows = "the job panicked holding the guard, which poisoned the mutex for the other three", .expected = "1 unwrap on None, then 3 PoisonError panics"});
     EXPECT_EQ(occurrences(log, worker_panic), 4U) << log;
     EXPECT_EQ(occurrences(log, "called `Option::unwrap()` on a `None` value"), 1U) << log;
     EXPECT_EQ(occurrences(log, poisoned), 3U) << "the three other workers die on the poisoned lock\n" << log;
@@ -83,6 +87,7 @@ TEST(Stage07_LiteralServer, FourSleepsStillRunSideBySide) {
     ASSERT_EQ(unanswered(records), "");
 
     const double parallelism = effective_parallelism(records, delay);
+    observe({.saw = "the literal translation: four /sleep at once " + finish_in_delays(records, delay), .shows = "side by side: C++ destroyed the temporary guard before the job ran", .expected = "parallelism above 2.5 (the sleeps overlapping)"});
     EXPECT_GT(parallelism, 2.5) << "C++ destroyed the guard before the job ran: the sleeps should overlap";
     EXPECT_LE(parallelism, 4.4);
     server->kill_and_wait();

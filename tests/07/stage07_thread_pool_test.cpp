@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "job_probe.hpp"
+#include "observation.hpp"
 #include "thread_pool.hpp"
 
 using namespace std::chrono_literals;
@@ -36,5 +37,6 @@ TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
 
     probe->open_gate();
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers; }, deadline));
+    support::observe({.saw = "four jobs held at a gate, four workers: at most " + std::to_string(probe->counts().peak_running) + " ran at once", .shows = "the worker running a job holds the lock the idle three need", .expected = "at most 1 at once"});
     EXPECT_EQ(probe->counts().peak_running, 1U) << "the jobs should have run one after another";
 }

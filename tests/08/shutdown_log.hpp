@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "observation.hpp"
 #include "pool_checks.hpp"
 #include "server_process.hpp"
 
@@ -58,6 +59,7 @@ inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess
     using namespace std::chrono_literals;
     const auto status = server.wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "after its two connections (or SIGTERM, stage 09) the server must end";
+    support::observe({.saw = "two requests answered, then the server " + status->describe(), .shows = "the pool's destructor joined its four workers: a graceful shutdown", .expected = "exit status 0 and nothing on stderr"});
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server.stderr_text();
     EXPECT_EQ(server.stderr_text(), "") << "a graceful shutdown panics nowhere";
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "http_client.hpp"
+#include "observation.hpp"
 #include "pool_checks.hpp"
 #include "rs/net.hpp"
 #include "server_process.hpp"
@@ -140,6 +141,7 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
         return true;
     };
     ASSERT_TRUE(server->wait_for_stdout(stuck, 5s)) << "the other workers end; the destructor reaches the idle one";
+    observe({.saw = "an idle client on worker " + std::to_string(idle_worker) + ": the shutdown got to `Shutting down worker " + std::to_string(idle_worker) + "` and stopped", .shows = "join() waits for the worker blocked reading the idle connection", .expected = "the server still running 3 s later"});
     // Longer than the read-timeout variant's 2 s, so that a bounded wait could not pass for this one.
     EXPECT_FALSE(server->wait_for_exit(3s).has_value()) << "join() waits for the idle worker";
     const auto lines = server->stdout_lines();

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "http_client.hpp"
+#include "lock_trace.hpp"
 #include "paths.hpp"
 #include "scenarios.hpp"
 #include "server_process.hpp"
@@ -87,6 +90,63 @@ std::string docs_page(const std::string& stage) {
     return "";
 }
 
+// "docs/06-working-pool.md#readers-questions" when the stage page answers readers' questions, else "".
+std::string readers_questions(const std::string& page) {
+    if (page.empty()) return "";
+    std::ifstream file(source_root() / page);
+    for (std::string line; std::getline(file, line);) {
+        if (line == "## Readers' questions") return page + "#readers-questions";
+    }
+    return "";
+}
+
+// The stages whose demo also draws who holds the receiver's lock (a row per worker, from the trace the
+// server writes when WORKBOOK_LOCK_TRACE is set): the working pool and the `while let` bug.
+bool draws_the_lock(const std::string& stage) { return stage.starts_with("06-") || stage.starts_with("07-"); }
+
+// A fresh empty file for the server's lock trace, removed when this object goes.
+class TraceFile {
+public:
+    TraceFile() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "workbook-lock-trace-XXXXXX").string();
+        const int fd = ::mkstemp(pattern.data());
+        if (fd >= 0) {
+            ::close(fd);
+            path_ = pattern;
+        }
+    }
+    TraceFile(const TraceFile&) = delete;
+    TraceFile& operator=(const TraceFile&) = delete;
+    ~TraceFile() {
+        std::error_code ignored;
+        if (!path_.empty()) std::filesystem::remove(path_, ignored);
+    }
+    [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] std::string text() const {
+        std::ifstream file(path_);
+        std::ostringstream contents;
+        contents << file.rdbuf();
+        return contents.str();
+    }
+
+private:
+    std::string path_;
+};
+
+// What the lock rows show, from the measured share of job time spent holding the lock.
+std::string lock_verdict(double share) {
+    const std::string measured = " (" + std::to_string(static_cast<int>(share * 100 + 0.5)) + "% of job time under the lock)";
+    if (share > 0.9) {
+        return "Each job ran while its worker held the receiver's lock" + measured +
+               ": the other workers were waiting for the lock, not for work.";
+    }
+    if (share < 0.1) {
+        return "Each worker released the lock before running its job" + measured +
+               ": the jobs ran with the lock free, and an idle worker held it only while it waited in recv() for a job.";
+    }
+    return "Jobs ran partly under the lock" + measured + ".";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,9 +174,15 @@ int main(int argc, char** argv) {
     std::cout << wrapped("Sending " + scenario->summary + ".", width) << "\n\n";
 
     std::unique_ptr<ServerProcess> server;
+    std::optional<TraceFile> lock_trace;
+    std::map<std::string, std::string> extra_env;
+    if (draws_the_lock(arguments.stage)) {
+        lock_trace.emplace();
+        if (!lock_trace->path().empty()) extra_env["WORKBOOK_LOCK_TRACE"] = lock_trace->path();
+    }
     try {
         server = ServerProcess::start({.stage = arguments.stage, .target = arguments.target,
-                                       .slow_request_delay = arguments.delay});
+                                       .slow_request_delay = arguments.delay, .extra_env = extra_env});
     } catch (const std::exception& error) {
         std::cout << "The server did not start: " << error.what() << "\n";
         return exit_not_as_the_book_says;
@@ -142,6 +208,14 @@ int main(int argc, char** argv) {
                             .work_by_path = scenario->work_by_path, .min_span = arguments.delay};
     if (sigterm_sent) options.marks.push_back({.label = "SIGTERM", .at = *sigterm_sent, .note = "sent"});
     if (end) options.marks.push_back({.label = "server", .at = end->at, .note = end->status.describe()});
+    std::optional<double> share_under_lock;
+    if (lock_trace && !lock_trace->path().empty()) {
+        const auto workers = parse_lock_trace(lock_trace->text(), Clock::now());
+        if (!workers.empty()) {
+            options.lanes = lock_lanes(workers);
+            share_under_lock = share_of_job_time_under_lock(workers);
+        }
+    }
     std::cout << draw_timeline(records, options) << "\n";
 
     const Verdict verdict = judge(arguments.stage, records, arguments.delay, end);
@@ -150,6 +224,10 @@ int main(int argc, char** argv) {
     // Wrapped as plain text first, so the escape codes do not count towards the width.
     const auto line = wrapped(mark + " " + verdict.line, width, 2);
     std::cout << bold(mark, colour) << line.substr(mark.size()) << "\n";
+    if (share_under_lock) std::cout << wrapped("The lock: " + lock_verdict(*share_under_lock), width, 2) << "\n";
+    if (const auto questions = readers_questions(docs_page(arguments.stage)); !questions.empty()) {
+        std::cout << wrapped("Readers ask why a browser shows otherwise: " + questions, width, 2) << "\n";
+    }
     if (scenario->show_server_log || end) {
         if (!end) server->kill_and_wait();  // what it printed so far, read to the end of its pipes
         print_server_log(*server, std::cout);

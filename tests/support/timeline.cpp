@@ -11,7 +11,7 @@ namespace {
 constexpr int min_bar_width = 10;
 constexpr int axis_label_spacing = 8;  // columns per tick label, at most
 
-enum class Glyph { Blank, Waiting, Work, InFlight, Answered, Failed, GaveUp, Mark };
+enum class Glyph { Blank, Waiting, Work, InFlight, Answered, Failed, GaveUp, Mark, LockWait, LockHeld, Job, JobUnderLock };
 
 char glyph_char(Glyph glyph) {
     switch (glyph) {
@@ -23,6 +23,10 @@ char glyph_char(Glyph glyph) {
         case Glyph::Failed: return 'x';
         case Glyph::GaveUp: return '>';
         case Glyph::Mark: return '*';
+        case Glyph::LockWait: return '-';
+        case Glyph::LockHeld: return '#';
+        case Glyph::Job: return '~';
+        case Glyph::JobUnderLock: return '@';
     }
     return '?';
 }
@@ -36,6 +40,10 @@ const char* glyph_colour(Glyph glyph) {
         case Glyph::Failed: return "1;31";
         case Glyph::GaveUp: return "1;33";
         case Glyph::Mark: return "1;35";
+        case Glyph::LockWait: return "33";
+        case Glyph::LockHeld: return "31";
+        case Glyph::Job: return "32";
+        case Glyph::JobUnderLock: return "1;31";
         case Glyph::Blank: break;
     }
     return nullptr;
@@ -50,6 +58,10 @@ const char* glyph_meaning(Glyph glyph) {
         case Glyph::Failed: return "ended without a response";
         case Glyph::GaveUp: return "gave up waiting";
         case Glyph::Mark: return "event";
+        case Glyph::LockWait: return "waiting for the lock";
+        case Glyph::LockHeld: return "holding the lock";
+        case Glyph::Job: return "running a job";
+        case Glyph::JobUnderLock: return "running a job, holding the lock";
         case Glyph::Blank: break;
     }
     return "";
@@ -154,6 +166,30 @@ std::vector<Glyph> request_cells(const RequestRecord& record, const TimelineOpti
     return cells;
 }
 
+// A lane's cells: each column gets what the thread was doing there; a job while the lock is held is
+// one glyph of its own. Spans shorter than a column are not drawn.
+std::vector<Glyph> lane_cells(const TimelineLane& lane, const Axis& axis, Clock::time_point axis_end) {
+    constexpr unsigned waiting = 1;
+    constexpr unsigned holding = 2;
+    constexpr unsigned job = 4;
+    std::vector<unsigned> doing(static_cast<std::size_t>(axis.width()), 0);
+    for (const auto& span : lane.spans) {
+        if (span.to <= span.from) continue;
+        const int from = axis.column(span.from);
+        const int to = span.to >= axis_end ? axis.width() : axis.column(span.to);
+        const unsigned bit = span.activity == LaneActivity::WaitingForLock ? waiting
+                             : span.activity == LaneActivity::HoldingLock ? holding : job;
+        for (int column = from; column < to; ++column) doing[static_cast<std::size_t>(column)] |= bit;
+    }
+    std::vector<Glyph> cells;
+    for (const unsigned what : doing) {
+        cells.push_back((what & job) != 0 ? ((what & holding) != 0 ? Glyph::JobUnderLock : Glyph::Job)
+                        : (what & holding) != 0 ? Glyph::LockHeld
+                        : (what & waiting) != 0 ? Glyph::LockWait : Glyph::Blank);
+    }
+    return cells;
+}
+
 std::string axis_lines(const Axis& axis, std::size_t indent) {
     const int width = axis.width();
     std::string ticks(static_cast<std::size_t>(width), '-');
@@ -209,6 +245,7 @@ std::string draw_timeline(const std::vector<RequestRecord>& records, const Timel
         const double at = std::chrono::duration<double>(mark.at - first).count();
         rows.push_back({mark.label, {}, mark.note + " at " + format_seconds(at), glyph_colour(Glyph::Mark)});
     }
+    for (const auto& lane : options.lanes) rows.push_back({lane.label, {}, lane.note, nullptr});
     std::size_t label_width = 0;
     std::size_t right_width = 0;
     for (const auto& row : rows) {
@@ -224,6 +261,10 @@ std::string draw_timeline(const std::vector<RequestRecord>& records, const Timel
         auto& cells = rows[records.size() + i].cells;
         cells.assign(static_cast<std::size_t>(bar_width), Glyph::Blank);
         cells[static_cast<std::size_t>(axis.column(options.marks[i].at))] = Glyph::Mark;
+    }
+    const auto axis_end = first + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(span));
+    for (std::size_t i = 0; i < options.lanes.size(); ++i) {
+        rows[records.size() + options.marks.size() + i].cells = lane_cells(options.lanes[i], axis, axis_end);
     }
 
     std::string text;
@@ -247,7 +288,8 @@ std::string draw_timeline(const std::vector<RequestRecord>& records, const Timel
     // the width.
     std::string legend;
     std::size_t legend_width = 0;
-    for (const Glyph glyph : {Glyph::Waiting, Glyph::Work, Glyph::InFlight, Glyph::Answered, Glyph::Failed, Glyph::GaveUp}) {
+    for (const Glyph glyph : {Glyph::Waiting, Glyph::Work, Glyph::InFlight, Glyph::Answered, Glyph::Failed, Glyph::GaveUp,
+                              Glyph::LockWait, Glyph::LockHeld, Glyph::Job, Glyph::JobUnderLock}) {
         if (std::find(seen.begin(), seen.end(), glyph) == seen.end()) continue;
         const std::string meaning = std::string(" ") + glyph_meaning(glyph);
         if (legend_width > 0 && legend_width + 3 + 1 + meaning.size() > static_cast<std::size_t>(options.width)) {
