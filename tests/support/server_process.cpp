@@ -119,8 +119,10 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         },
         options.startup_deadline);
     if (!listening) {
-        throw std::runtime_error(binary_path + " did not print its Listening line; stderr: " +
-                                 server->stderr_text());
+        // If it has ended, say how, with all it wrote (wait_for_exit reads its output to the end).
+        const auto ended = server->wait_for_exit(0ms);
+        throw std::runtime_error(binary_path + " did not print its Listening line" +
+                                 (ended ? " (it " + ended->describe() + ")" : "") + "; stderr: " + server->stderr_text());
     }
     server->address_ = announced;
     server->port_ = std::stoi(announced.substr(announced.rfind(':') + 1));
