@@ -35,7 +35,8 @@ std::string wrapped(const std::string& text, int width, std::size_t indent) {
         const auto end = std::min(text.find(' ', start), text.size());
         const auto word = text.substr(start, end - start);
         if (line_length > 0 && line_length + 1 + word.size() > static_cast<std::size_t>(width)) {
-            result += "\n" + std::string(indent, ' ');
+            result += '\n';  // not `"\n" + std::string(...)`: GCC 12's -Wrestrict false positive at -O3
+            result.append(indent, ' ');
             line_length = indent;
         } else if (line_length > 0) {
             result += ' ';
