@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Keeps what the docs quote true: every quoted output is produced here, every C++ line is the source's.
 
-    docs/regenerate.py --write [--build-root BUILD] [-- COMPILER FLAGS...]   rewrite the quotes
-    docs/regenerate.py --check [--build-root BUILD] [-- COMPILER FLAGS...]   fail on any drift (the test)
+    docs/regenerate.py --write [--build-root BUILD] [--compiler CXX]   rewrite the quotes
+    docs/regenerate.py --check [--build-root BUILD] [--compiler CXX]   fail on any drift (the test)
 
 What it looks at in docs/*.md (and nothing else):
 
@@ -25,8 +25,8 @@ What it looks at in docs/*.md (and nothing else):
 KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a function):
 
   diagnostic LISTING          the normalised g++ diagnostics of a listing that does not compile, from
-                              tests/compile_fail.py --print, with the compile-fail tests' flags (the
-                              Meson test passes compile_fail_command after `--`; the default matches it).
+                              tests/compile_fail.py --print, the one compile check (its flags; the
+                              Meson test passes the build's compiler as --compiler).
   run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
                               folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200; each
                               REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
@@ -79,7 +79,6 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-DEFAULT_COMPILER = ["g++", "-std=c++23", "-Wall", "-Wextra", "-I" + str(ROOT / "common")]
 
 CODE_MARKER = re.compile(r"^\s*<!--\s*code:\s*(?P<path>\S+)\s*-->\s*$")
 OUTPUT_MARKER = re.compile(r"^\s*<!--\s*output:\s*(?P<key>.+?)\s*-->\s*$")
@@ -139,11 +138,10 @@ class Context:
 def run_diagnostic(context, listing):
     row = find_listing(listing)
     folder = ROOT / "steps" / row["stage"] / row["target"]
-    sources = sorted(str(path) for path in folder.glob("*.cpp"))
-    if not sources:
+    if not any(folder.glob("*.cpp")):
         raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print", "--"]
-                         + context.compiler + sources, capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print"]
+                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:
         raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
     if not run.stdout.strip():
@@ -172,7 +170,7 @@ def run_server(context, listing, *requests):
     row = find_listing(listing)
     if row["kind"] == "does-not-compile":
         raise DocsError(f"listing {listing} does not compile: use `diagnostic {listing}`")
-    executable = context.build_root / "steps" / row["stage"] / row["target"]
+    executable = context.build_root / "steps" / row["target"]
     if not executable.is_file():
         raise DocsError(f"{executable} is not built (ninja -C {context.build_root})")
     env = dict(os.environ, WORKBOOK_ADDR="127.0.0.1:0", WORKBOOK_SLEEP_MS="200")
@@ -426,7 +424,8 @@ def stage_table():
         if not stages or stages[-1][0] != row["stage"]:
             stages.append((row["stage"], []))
         stages[-1][1].append(row)
-    kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)"}
+    kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)",
+                 "pool-only": " (a pool only, for the tests)"}
     lines = ["| stage | listings | run | test |", "|---|---|---|---|"]
     for stage, rows in stages:
         number = stage[:2]
@@ -677,10 +676,9 @@ def main():
     parser.add_argument("--links", action="store_true",
                         help="also check relative links and their anchors, and the gtest names pages cite")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
-    argv = sys.argv[1:]
-    split = argv.index("--") if "--" in argv else len(argv)
-    args = parser.parse_args(argv[:split])
-    compiler = argv[split + 1:] or DEFAULT_COMPILER  # after --: the compile-fail tests' command
+    parser.add_argument("--compiler", help="the compiler, passed to tests/compile_fail.py (default: its own)")
+    args = parser.parse_args()
+    compiler = ["--compiler", args.compiler] if args.compiler else []
     pages = [path.resolve() for path in args.pages] or sorted(DOCS.glob("*.md"))
     producer = Producer(Context(args.build_root.resolve(), compiler))
     producer.prefetch(output_keys(pages))
