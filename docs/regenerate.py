@@ -119,6 +119,19 @@ def listing_rows():
     return rows
 
 
+RUNNABLE_KINDS = {"runs", "rust-rejects-cpp-compiles"}
+BOOK_LISTING = re.compile(r"^(21-[0-9]+|no-listing-[0-9]+)$")
+
+
+def stage_listing(stage):
+    """The listing a stage stands for (the driver's stage_listing, the same rule): its last runnable
+    book listing, or in a stage beyond the book its last runnable row; None if it has none."""
+    rows = [row for row in listing_rows() if row["stage"] == stage]
+    book = [row for row in rows if BOOK_LISTING.match(row["listing"])]
+    runnable = [row for row in (book or rows) if row["kind"] in RUNNABLE_KINDS]
+    return runnable[-1] if runnable else None
+
+
 def find_listing(listing):
     for row in listing_rows():
         if row["listing"] == listing:
@@ -432,7 +445,9 @@ def stage_table():
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
         listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}" for row in rows)
-        lines.append(f"| {name} | {listings} | `./workbook run {number}` | `./workbook test {number}` |")
+        shown_listing = stage_listing(stage)
+        run = f"`./workbook run {number}`" + (f" ({shown_listing['listing']})" if shown_listing else "")
+        lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")
     return "\n".join(lines) + "\n"
 
 
