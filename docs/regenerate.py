@@ -21,6 +21,8 @@ What it looks at in docs/*.md (and nothing else):
 
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
+  <!-- generated: listings-map -->  every listing: folder, title and the Meson tests that use it, from
+                                    listings.tsv and BUILD/meson-info (docs/listings.md).
 
 KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a function):
 
@@ -65,6 +67,7 @@ real output):
 import argparse
 import concurrent.futures
 import difflib
+import json
 import os
 import pathlib
 import re
@@ -451,7 +454,50 @@ def stage_table():
     return "\n".join(lines) + "\n"
 
 
-GENERATORS = {"stage-table": stage_table}
+def listing_tests(build_root):
+    """Meson's tests, each as (name, text): its command and, when its program is a target of this build,
+    that target's compile parameters and its explicit depends' names (meson-info, read after setup)."""
+    info = build_root / "meson-info"
+    try:
+        tests = json.loads((info / "intro-tests.json").read_text())
+        targets = json.loads((info / "intro-targets.json").read_text())
+    except (OSError, ValueError) as error:
+        raise DocsError(f"no Meson test list in {info} (meson setup {build_root}): {error}")
+    by_file = {}
+    by_id = {}
+    for target in targets:
+        by_id[target["id"]] = target["name"]
+        for filename in target["filename"]:
+            by_file[filename] = target
+    found = []
+    for test in tests:
+        words = list(test["cmd"]) + [by_id.get(target_id, "") for target_id in test["depends"]]
+        program = by_file.get(test["cmd"][0])
+        if program:
+            for source in program["target_sources"]:
+                words += source.get("parameters", [])
+        found.append((test["name"], "\n".join(words)))
+    return found
+
+
+def listings_map(build_root):
+    """Every listing of every stage: its folder, what it shows, and the Meson tests that build, run or
+    check it - a test whose command, program's include path or depends name the listing's folder or
+    executable (so the map follows the build, with nothing kept by hand)."""
+    tests = listing_tests(build_root)
+    lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
+    for row in listing_rows():
+        folder = f"steps/{row['stage']}/{row['target']}"
+        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
+        names = [name for name, text in tests if pattern.search(text)]
+        page = sorted(DOCS.glob(f"{row['stage'][:2]}-*.md"))
+        stage = f"[{row['stage']}]({page[0].name})" if page else row["stage"]
+        shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
+        lines.append(f"| {row['listing']} | {stage} | {row['kind']} | `{folder}/` | {row['title']} | {shown_tests} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"stage-table": lambda build_root: stage_table(), "listings-map": listings_map}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -577,7 +623,7 @@ def process_page(page, producer, write, problems):
                                                 else f"unknown generated section {name!r}"))
                 index += 1
                 continue
-            produced = GENERATORS[name]().rstrip("\n").split("\n")
+            produced = GENERATORS[name](producer.context.build_root).rstrip("\n").split("\n")
             if write:
                 new_lines.extend(produced)
             else:
