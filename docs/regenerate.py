@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Keeps what the docs quote true: every quoted output is produced here, every C++ line is the source's.
 
-    docs/regenerate.py --write [--build-root BUILD] [-- COMPILER FLAGS...]   rewrite the quotes
-    docs/regenerate.py --check [--build-root BUILD] [-- COMPILER FLAGS...]   fail on any drift (the test)
+    docs/regenerate.py --write [--build-root BUILD] [--compiler CXX]   rewrite the quotes
+    docs/regenerate.py --check [--build-root BUILD] [--compiler CXX]   fail on any drift (the test)
 
 What it looks at in docs/*.md (and nothing else):
 
@@ -21,12 +21,14 @@ What it looks at in docs/*.md (and nothing else):
 
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
+  <!-- generated: listings-map -->  every listing: folder, title and the Meson tests that use it, from
+                                    listings.tsv and BUILD/meson-info (docs/listings.md).
 
 KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a function):
 
   diagnostic LISTING          the normalised g++ diagnostics of a listing that does not compile, from
-                              tests/compile_fail.py --print, with the compile-fail tests' flags (the
-                              Meson test passes compile_fail_command after `--`; the default matches it).
+                              tests/compile_fail.py --print, the one compile check (its flags; the
+                              Meson test passes the build's compiler as --compiler).
   run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
                               folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200; each
                               REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
@@ -65,6 +67,7 @@ real output):
 import argparse
 import concurrent.futures
 import difflib
+import json
 import os
 import pathlib
 import re
@@ -79,7 +82,6 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-DEFAULT_COMPILER = ["g++", "-std=c++23", "-Wall", "-Wextra", "-I" + str(ROOT / "common")]
 
 CODE_MARKER = re.compile(r"^\s*<!--\s*code:\s*(?P<path>\S+)\s*-->\s*$")
 OUTPUT_MARKER = re.compile(r"^\s*<!--\s*output:\s*(?P<key>.+?)\s*-->\s*$")
@@ -120,6 +122,19 @@ def listing_rows():
     return rows
 
 
+RUNNABLE_KINDS = {"runs", "rust-rejects-cpp-compiles"}
+BOOK_LISTING = re.compile(r"^(21-[0-9]+|no-listing-[0-9]+)$")
+
+
+def stage_listing(stage):
+    """The listing a stage stands for (the driver's stage_listing, the same rule): its last runnable
+    book listing, or in a stage beyond the book its last runnable row; None if it has none."""
+    rows = [row for row in listing_rows() if row["stage"] == stage]
+    book = [row for row in rows if BOOK_LISTING.match(row["listing"])]
+    runnable = [row for row in (book or rows) if row["kind"] in RUNNABLE_KINDS]
+    return runnable[-1] if runnable else None
+
+
 def find_listing(listing):
     for row in listing_rows():
         if row["listing"] == listing:
@@ -139,11 +154,10 @@ class Context:
 def run_diagnostic(context, listing):
     row = find_listing(listing)
     folder = ROOT / "steps" / row["stage"] / row["target"]
-    sources = sorted(str(path) for path in folder.glob("*.cpp"))
-    if not sources:
+    if not any(folder.glob("*.cpp")):
         raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print", "--"]
-                         + context.compiler + sources, capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print"]
+                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT)
     if run.returncode != 0:
         raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
     if not run.stdout.strip():
@@ -172,7 +186,7 @@ def run_server(context, listing, *requests):
     row = find_listing(listing)
     if row["kind"] == "does-not-compile":
         raise DocsError(f"listing {listing} does not compile: use `diagnostic {listing}`")
-    executable = context.build_root / "steps" / row["stage"] / row["target"]
+    executable = context.build_root / "steps" / row["target"]
     if not executable.is_file():
         raise DocsError(f"{executable} is not built (ninja -C {context.build_root})")
     env = dict(os.environ, WORKBOOK_ADDR="127.0.0.1:0", WORKBOOK_SLEEP_MS="200")
@@ -426,18 +440,64 @@ def stage_table():
         if not stages or stages[-1][0] != row["stage"]:
             stages.append((row["stage"], []))
         stages[-1][1].append(row)
-    kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)"}
+    kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)",
+                 "pool-only": " (a pool only, for the tests)"}
     lines = ["| stage | listings | run | test |", "|---|---|---|---|"]
     for stage, rows in stages:
         number = stage[:2]
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
         listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}" for row in rows)
-        lines.append(f"| {name} | {listings} | `./workbook run {number}` | `./workbook test {number}` |")
+        shown_listing = stage_listing(stage)
+        run = f"`./workbook run {number}`" + (f" ({shown_listing['listing']})" if shown_listing else "")
+        lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")
     return "\n".join(lines) + "\n"
 
 
-GENERATORS = {"stage-table": stage_table}
+def listing_tests(build_root):
+    """Meson's tests, each as (name, text): its command and, when its program is a target of this build,
+    that target's compile parameters and its explicit depends' names (meson-info, read after setup)."""
+    info = build_root / "meson-info"
+    try:
+        tests = json.loads((info / "intro-tests.json").read_text())
+        targets = json.loads((info / "intro-targets.json").read_text())
+    except (OSError, ValueError) as error:
+        raise DocsError(f"no Meson test list in {info} (meson setup {build_root}): {error}")
+    by_file = {}
+    by_id = {}
+    for target in targets:
+        by_id[target["id"]] = target["name"]
+        for filename in target["filename"]:
+            by_file[filename] = target
+    found = []
+    for test in tests:
+        words = list(test["cmd"]) + [by_id.get(target_id, "") for target_id in test["depends"]]
+        program = by_file.get(test["cmd"][0])
+        if program:
+            for source in program["target_sources"]:
+                words += source.get("parameters", [])
+        found.append((test["name"], "\n".join(words)))
+    return found
+
+
+def listings_map(build_root):
+    """Every listing of every stage: its folder, what it shows, and the Meson tests that build, run or
+    check it - a test whose command, program's include path or depends name the listing's folder or
+    executable (so the map follows the build, with nothing kept by hand)."""
+    tests = listing_tests(build_root)
+    lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
+    for row in listing_rows():
+        folder = f"steps/{row['stage']}/{row['target']}"
+        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
+        names = [name for name, text in tests if pattern.search(text)]
+        page = sorted(DOCS.glob(f"{row['stage'][:2]}-*.md"))
+        stage = f"[{row['stage']}]({page[0].name})" if page else row["stage"]
+        shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
+        lines.append(f"| {row['listing']} | {stage} | {row['kind']} | `{folder}/` | {row['title']} | {shown_tests} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"stage-table": lambda build_root: stage_table(), "listings-map": listings_map}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -563,7 +623,7 @@ def process_page(page, producer, write, problems):
                                                 else f"unknown generated section {name!r}"))
                 index += 1
                 continue
-            produced = GENERATORS[name]().rstrip("\n").split("\n")
+            produced = GENERATORS[name](producer.context.build_root).rstrip("\n").split("\n")
             if write:
                 new_lines.extend(produced)
             else:
@@ -677,10 +737,9 @@ def main():
     parser.add_argument("--links", action="store_true",
                         help="also check relative links and their anchors, and the gtest names pages cite")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
-    argv = sys.argv[1:]
-    split = argv.index("--") if "--" in argv else len(argv)
-    args = parser.parse_args(argv[:split])
-    compiler = argv[split + 1:] or DEFAULT_COMPILER  # after --: the compile-fail tests' command
+    parser.add_argument("--compiler", help="the compiler, passed to tests/compile_fail.py (default: its own)")
+    args = parser.parse_args()
+    compiler = ["--compiler", args.compiler] if args.compiler else []
     pages = [path.resolve() for path in args.pages] or sorted(DOCS.glob("*.md"))
     producer = Producer(Context(args.build_root.resolve(), compiler))
     producer.prefetch(output_keys(pages))

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Compile-checks a listing that must not compile, and matches the diagnostic that plays rustc's part.
+The one definition of "compile this listing and show g++'s diagnostic": Meson's compile-fail tests,
+`./workbook run` of a listing that does not compile and docs/regenerate.py's `diagnostic` key all run it.
 
-    compile_fail.py --expect EXPECTED [--print] -- COMPILER FLAGS... SOURCE...
+    compile_fail.py --expect EXPECTED [--print] [--compiler CXX] [-- [EXTRA_FLAG...] SOURCE_OR_FOLDER...]
 
-Each SOURCE is compiled on its own (-fsyntax-only). The check passes only if the compiler fails and
+Each SOURCE is compiled on its own (-fsyntax-only) with FLAGS below (and any EXTRA_FLAG); a FOLDER (a
+listing's folder) stands for its *.cpp, in name order. CXX defaults to $CXX, else g++. The check passes only if the compiler fails and
 every non-empty line of EXPECTED appears in its diagnostics (paths shown relative to the workbook's
 root, no colour). EXPECTED must name at least one error (a line with "error"): an empty one is refused. A non-zero exit for any other reason - a missing file, a different error - fails.
 --print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
@@ -12,10 +15,13 @@ import argparse
 import os
 import pathlib
 import re
+import shlex
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The flag set every compile check uses.
+FLAGS = ["-std=c++23", "-Wall", "-Wextra", "-I" + str(ROOT / "common")]
 
 
 def normalise(text: str) -> str:
@@ -29,9 +35,14 @@ def fold_quotes(text: str) -> str:
     return text.replace("\u2018", "'").replace("\u2019", "'")
 
 
-def diagnostics(command: list[str]) -> tuple[bool, str]:
-    flags = [arg for arg in command if not arg.endswith(".cpp")]
-    sources = [arg for arg in command if arg.endswith(".cpp")]
+def listing_sources(arg: str) -> list[str]:
+    path = pathlib.Path(arg)
+    return sorted(str(source) for source in path.glob("*.cpp")) if path.is_dir() else [arg]
+
+
+def diagnostics(compiler: list[str], command: list[str]) -> tuple[bool, str]:
+    flags = compiler + FLAGS + [arg for arg in command if arg.startswith("-")]
+    sources = [source for arg in command if not arg.startswith("-") for source in listing_sources(arg)]
     if not sources:
         sys.exit("compile_fail.py: no .cpp source given")
     failed = False
@@ -52,10 +63,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--expect", type=pathlib.Path)
     parser.add_argument("--print", action="store_true")
+    parser.add_argument("--compiler", default=os.environ.get("CXX", "g++"),
+                        help="the compiler command (may hold several words, e.g. 'ccache g++')")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    failed, text = diagnostics(command)
+    failed, text = diagnostics(shlex.split(args.compiler), command)
     if args.print:
         sys.stdout.write(text)
         return 0

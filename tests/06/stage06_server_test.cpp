@@ -1,7 +1,8 @@
 // Stage 06, listing 21-20: the working pool, observed from outside. Four workers share the load, a
 // fifth request waits for one of them, and a panicking job takes only its own worker with it.
-// The first three tests are parameterised over the servers they apply to: listing 21-20 (suite 06) and
-// stage 09's modern pool (the Meson test in tests/09 runs them with --gtest_filter='*/stage09').
+// The first three tests are parameterised over the servers that behave as 21-20 does: listing 21-20
+// (suite 06), stage 07's literal translation of 21-21 (tests/07 runs them with
+// --gtest_filter='*/listing_21_21_literal') and stage 09's modern pool (tests/09, '*/stage09').
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -36,6 +37,7 @@ struct PoolServer {
 
 const PoolServer pool_servers[] = {
     {"listing_21_20", "06-working-pool", "listing-21-20"},
+    {"listing_21_21_literal", "07-while-let-bug", "listing-21-21-literal"},
     {"stage09", "09-modern-cpp-pool", "modern-pool"},
 };
 

@@ -3,7 +3,6 @@
 // (21-21-literal, the guard gone before the body) behaves like listing 21-20 instead.
 #include <gtest/gtest.h>
 
-#include <set>
 
 #include "http_client.hpp"
 #include "observation.hpp"
@@ -81,19 +80,8 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
         << server->stderr_text();
 }
 
-TEST(Stage07_LiteralServer, FourSleepsStillRunSideBySide) {
-    auto server = start_literal_translation();
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-
-    const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "the literal translation: four /sleep at once " + finish_in_delays(records, delay), .shows = "side by side: C++ destroyed the temporary guard before the job ran", .expected = "parallelism above 2.5 (the sleeps overlapping)"});
-    EXPECT_GT(parallelism, 2.5) << "C++ destroyed the guard before the job ran: the sleeps should overlap";
-    EXPECT_LE(parallelism, 4.4);
-    server->kill_and_wait();
-    const auto ids = worker_job_ids(server->stdout_lines());
-    EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3}));
-}
+// The literal translation's four sleeps side by side, a fifth waiting, `/` answered meanwhile: stage
+// 06's parameterised tests (Stage06_Server.*/listing_21_21_literal), run in suite 07 (tests/07).
 
 TEST(Stage07_LiteralServer, AnEmptyConnectionEndsOnlyItsWorkerAndPoisonsNothing) {
     auto server = start_literal_translation();

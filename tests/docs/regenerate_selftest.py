@@ -4,7 +4,7 @@ edited by one character fails, naming the page and line; so do an unmarked ```cp
 key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else;
 `| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows.
 
-    regenerate_selftest.py [--build-root BUILD] [-- COMPILER FLAGS...]
+    regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
 import importlib.util
 import pathlib
@@ -35,7 +35,7 @@ def run(mode, page, extra):
 
 def main():
     argv = sys.argv[1:]
-    extra = argv  # --build-root BUILD -- COMPILER..., handed through unchanged
+    extra = argv  # --build-root BUILD --compiler CXX, handed through unchanged
     failing_listing = next(row["listing"] for row in regenerate.listing_rows() if row["kind"] == "does-not-compile")
     source_lines = (ROOT / CODE_SOURCE).read_text().splitlines()
     start = next(index for index, line in enumerate(source_lines) if "for (auto accepted" in line)
