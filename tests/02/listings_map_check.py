@@ -33,6 +33,8 @@ def listings(stages):
         for line in table.read_text().splitlines()[1:]:
             if line.strip():
                 listing, target, kind = line.split("\t")[:3]
+                if kind in ("exercise", "extension"):  # the learner's exercises, not listings
+                    continue
                 rows[listing] = dict(stage=stage, target=target, kind=kind)
     return rows
 

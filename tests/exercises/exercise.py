@@ -49,7 +49,7 @@ def exercises():
 
 def find(exercise_id):
     for e in exercises():
-        if exercise_id in (e["id"], "exercise-" + e["id"], e["folder"].name):
+        if exercise_id in (e["id"], "exercise-" + e["id"], e["id"].removeprefix("extension-"), e["folder"].name):
             return e
     sys.exit(f"workbook: no exercise '{exercise_id}' (./workbook exercise lists them)")
 
@@ -110,7 +110,7 @@ def check(e, files_from, quiet=False):
         TREE.put(pathlib.Path(rel(e["stage"])) / e["conf"]["replaces"] / path.name, path)
     if "meson" in e["conf"]:
         top = TREE.source / "meson.build"
-        top.write_text(top.read_text() + "\n" + (e["folder"] / e["conf"]["meson"]).read_text())
+        top.write_text(top.read_text() + "\n" + (ROOT / e["conf"]["meson"]).read_text())
     TREE.configure("exercise")
     tests = []
     for name in e["conf"]["check"]:
@@ -122,13 +122,15 @@ def check(e, files_from, quiet=False):
     if not built:
         return False, ("It does not compile yet. The compiler's first error (follow the compiler):\n\n"
                        + first_error(log))
-    done = run(["meson", "test", "-C", str(TREE.build_dir), "--no-rebuild"] + e["conf"]["check"])
+    done = run(["meson", "test", "-C", str(TREE.build_dir), "--no-rebuild", "--print-errorlogs"] + e["conf"]["check"])
     if done.returncode == 0:
         return True, "Passed: " + ", ".join(e["conf"]["check"])
     view = subprocess.run([sys.executable, str(ROOT / "tests/support/test_view.py"), "--build", str(TREE.build_dir)],
                           input=done.stdout, stdout=subprocess.PIPE, text=True).stdout
     observed = [line.rstrip() for line in view.splitlines() if line.lstrip().startswith(("✗", "✓", "Expected", "Value of", "Which is", "  "))
                 and not re.match(r"^\s*\d+/\d+ ", line)]
+    if not any("✗" in line for line in observed):  # not a gtest, or it recorded nothing: its own log
+        observed = [line for line in done.stdout.splitlines() if line.startswith(("saw:", "expected"))] or done.stdout.splitlines()[-20:]
     return False, "What the tests saw:\n" + "\n".join(observed[:30])
 
 
