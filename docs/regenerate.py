@@ -432,7 +432,12 @@ def stage_table():
         number = stage[:2]
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
-        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}" for row in rows)
+        exercises = [row for row in rows if row["kind"] in ("exercise", "extension")]  # ./workbook exercise
+        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}"
+                               for row in rows if row not in exercises)
+        if exercises:
+            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {row['listing'].removeprefix('exercise-').removeprefix('extension-')}`"
+                                                      for row in exercises)
         lines.append(f"| {name} | {listings} | `./workbook run {number}` | `./workbook test {number}` |")
     return "\n".join(lines) + "\n"
 
