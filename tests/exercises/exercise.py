@@ -98,19 +98,17 @@ def first_error(log):
     return "\n".join(lines[-15:])
 
 
-def check(e, files_from, quiet=False):
+def check(e, files_from):
     """Builds the scratch copy with files_from's sources in place of the listing's, runs the check.
     Returns (passed, report)."""
-    TREE.sync()
-    listing = TREE.source / rel(e["stage"]) / e["conf"]["replaces"]
-    for original in listing.iterdir():
-        if original.suffix in (".cpp", ".hpp"):
-            original.write_text("")  # a listing file the exercise lacks is empty, not left as the answer
-    for path in sources(files_from):
-        TREE.put(pathlib.Path(rel(e["stage"])) / e["conf"]["replaces"] / path.name, path)
+    listing = pathlib.Path(rel(e["stage"])) / e["conf"]["replaces"]
+    # A listing file the exercise lacks is emptied, not left there as the answer.
+    overrides = {listing / path.name: "" for path in sources(ROOT / listing)}
+    overrides.update({listing / path.name: path.read_text() for path in sources(files_from)})
     if "meson" in e["conf"]:
-        top = TREE.source / "meson.build"
-        top.write_text(top.read_text() + "\n" + (ROOT / e["conf"]["meson"]).read_text())
+        overrides[pathlib.Path("meson.build")] = ((ROOT / "meson.build").read_text() + "\n"
+                                                  + (ROOT / e["conf"]["meson"]).read_text())
+    TREE.sync(overrides)
     TREE.configure("exercise")
     tests = []
     for name in e["conf"]["check"]:

@@ -32,18 +32,26 @@ class ScratchTree:
         self.source = self.scratch / "tree"
         self.build_dir = self.source / "build"
 
-    def sync(self):
-        """Makes the copy a copy of the working tree (uncommitted edits included); touches only files
-        whose content changed, so that the reused build folder rebuilds only what they feed."""
+    def sync(self, overrides=None):
+        """Makes the copy a copy of the working tree (uncommitted edits included), except that each
+        path of `overrides` (relative path -> text) gets that text; touches only files whose content
+        changed, so that the reused build folder rebuilds only what they feed."""
         self.scratch.mkdir(exist_ok=True)
-        wanted = set()
+        overrides = {pathlib.Path(path): text for path, text in (overrides or {}).items()}
+        for relative, text in overrides.items():
+            target = self.source / relative
+            if not target.exists() or target.read_text() != text:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+        wanted = set(overrides)
         for directory, subdirs, files in os.walk(ROOT):
             relative_dir = pathlib.Path(directory).relative_to(ROOT)
             subdirs[:] = [d for d in subdirs if not _skipped(relative_dir / d)]
             for name in files:
                 relative = relative_dir / name
-                wanted.add(relative)
-                self.put(relative, ROOT / relative)
+                if relative not in overrides:
+                    wanted.add(relative)
+                    self.put(relative, ROOT / relative)
         for directory, subdirs, files in os.walk(self.source):
             relative_dir = pathlib.Path(directory).relative_to(self.source)
             subdirs[:] = [d for d in subdirs if not _skipped(relative_dir / d)]
