@@ -125,8 +125,15 @@ def check(e, files_from):
         return True, "Passed: " + ", ".join(e["conf"]["check"])
     view = subprocess.run([sys.executable, str(ROOT / "tests/support/test_view.py"), "--build", str(TREE.build_dir)],
                           input=done.stdout, stdout=subprocess.PIPE, text=True).stdout
-    observed = [line.rstrip() for line in view.splitlines() if line.lstrip().startswith(("✗", "✓", "Expected", "Value of", "Which is", "  "))
-                and not re.match(r"^\s*\d+/\d+ ", line)]
+    observed, in_gtest = [], False  # test_view's lines: each gtest in words, a failure's first lines under it
+    for line in view.splitlines():
+        if line.lstrip().startswith(("✗", "✓")):
+            in_gtest = True
+        elif not (in_gtest and line.startswith("      ")):
+            in_gtest = False
+            continue
+        if line.rstrip() not in observed:
+            observed.append(line.rstrip())
     if not any("✗" in line for line in observed):  # not a gtest, or it recorded nothing: its own log
         observed = [line for line in done.stdout.splitlines() if line.startswith(("saw:", "expected"))] or done.stdout.splitlines()[-20:]
     return False, "What the tests saw:\n" + "\n".join(observed[:30])
@@ -172,8 +179,8 @@ def solution_folder(e):
 
 def cmd_verify():
     """For every exercise: the untouched start fails its check, the reference solution passes it."""
-    bad = []
-    for e in exercises():
+    bad, every = [], exercises()
+    for e in every:
         start_passed, start_report = check(e, start_files(e))
         solution_passed, solution_report = check(e, solution_folder(e))
         ok = not start_passed and solution_passed
@@ -183,7 +190,7 @@ def cmd_verify():
             print(solution_report)
         if not ok:
             bad.append(e["id"])
-    print(f"exercise --verify: {len(exercises()) - len(bad)} of {len(exercises())} honest"
+    print(f"exercise --verify: {len(every) - len(bad)} of {len(every)} honest"
           + (f"; not: {', '.join(bad)}" if bad else ""))
     return 1 if bad else 0
 
