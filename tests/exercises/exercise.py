@@ -94,7 +94,7 @@ def first_error(log):
     lines = log.splitlines()
     for i, line in enumerate(lines):
         if re.search(r"\berror\b", line) and not line.startswith(("FAILED", "ninja")):
-            return "\n".join(lines[max(0, i - 1):i + 6])
+            return "\n".join(line for line in lines[max(0, i - 1):i + 6] if not line.startswith("ninja:"))
     return "\n".join(lines[-15:])
 
 
@@ -118,8 +118,9 @@ def check(e, files_from):
         tests += found
     built, log = TREE.build(TREE.targets_for(tests))
     if not built:
-        return False, ("It does not compile yet. The compiler's first error (follow the compiler):\n\n"
-                       + first_error(log))
+        # The compiler names the listing's path in the scratch copy; the learner's file is the exercise's.
+        error = first_error(log).replace("../" + str(listing) + "/", str(files_from.relative_to(ROOT) if files_from.is_relative_to(ROOT) else listing) + "/")
+        return False, "It does not compile yet. The compiler's first error (follow the compiler):\n\n" + error
     done = run(["meson", "test", "-C", str(TREE.build_dir), "--no-rebuild", "--print-errorlogs"] + e["conf"]["check"])
     if done.returncode == 0:
         return True, "Passed: " + ", ".join(e["conf"]["check"])
