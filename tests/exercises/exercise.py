@@ -13,7 +13,7 @@ A check never touches the main build: like the mutation audit it works on a scra
 (build-exercise/tree, tests/support/scratch_tree.py), puts the exercise's files over the listing's,
 builds only what the check's tests need and runs them: the same tests that check the book's listing.
 
-    exercise.py list | check ID | verify | hint ID | reset ID | solution ID
+    exercise.py list | check ID | verify [ID...] | hint ID | reset ID | solution ID
 """
 import json
 import pathlib
@@ -178,9 +178,10 @@ def solution_folder(e):
     return e["stage"] / e["conf"]["replaces"]
 
 
-def cmd_verify():
-    """For every exercise: the untouched start fails its check, the reference solution passes it."""
-    bad, every = [], exercises()
+def cmd_verify(*ids):
+    """For every exercise (or those named): the untouched start fails its check, the reference solution
+    passes it."""
+    bad, every = [], [find(i) for i in ids] if ids else exercises()
     for e in every:
         start_passed, start_report = check(e, start_files(e))
         solution_passed, solution_report = check(e, solution_folder(e))
@@ -235,9 +236,9 @@ def cmd_solution(exercise_id):
 
 
 def main(argv):
-    commands = {"list": (cmd_list, 0), "check": (cmd_check, 1), "verify": (cmd_verify, 0),
+    commands = {"list": (cmd_list, 0), "check": (cmd_check, 1), "verify": (cmd_verify, None),
                 "hint": (cmd_hint, 1), "reset": (cmd_reset, 1), "solution": (cmd_solution, 1)}
-    if not argv or argv[0] not in commands or len(argv) - 1 != commands[argv[0]][1]:
+    if not argv or argv[0] not in commands or commands[argv[0]][1] not in (None, len(argv) - 1):
         sys.exit(__doc__.strip().splitlines()[-1].strip())
     function, _ = commands[argv[0]]
     return function(*argv[1:])
