@@ -18,6 +18,7 @@ builds only what the check's tests need and runs them: the same tests that check
 import json
 import pathlib
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -245,4 +246,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `./workbook exercise | head` ends quietly
     sys.exit(main(sys.argv[1:]))
