@@ -43,14 +43,14 @@ def exercises():
                     if entry.strip() and not entry.startswith("#"):
                         key, value = entry.split("\t", 1)
                         conf["check"].append(value) if key == "check" else conf.__setitem__(key, value)
-                found.append(dict(id=fields[0].removeprefix("exercise-"), kind=fields[2], title=fields[3],
+                found.append(dict(id=fields[0].removeprefix("exercise-").removeprefix("extension-"), kind=fields[2], title=fields[3],
                                   stage=table.parent, folder=folder, conf=conf))
     return found
 
 
 def find(exercise_id):
     for e in exercises():
-        if exercise_id in (e["id"], "exercise-" + e["id"], e["id"].removeprefix("extension-"), e["folder"].name):
+        if exercise_id in (e["id"], f"{e['kind']}-{e['id']}", e["folder"].name):
             return e
     sys.exit(f"workbook: no exercise '{exercise_id}' (./workbook exercise lists them)")
 
@@ -151,8 +151,8 @@ def cmd_list():
             last = state["results"].get(e["id"])
             status = ("not checked since your last edit" if not last or last["fingerprint"] != fingerprint(e["folder"])
                       else "passing" if last["passed"] else "failing")
-        print(f"  {e['id']:<22} {e['kind']:<9} {status:<33} {e['title']}")
-        print(f"  {'':<22} {rel(e['folder'])}/")
+        print(f"  {e['id']:<15} {e['kind']:<9} {status:<33} {e['title']}")
+        print(f"  {'':<15} {rel(e['folder'])}/")
     return 0
 
 
@@ -187,7 +187,7 @@ def cmd_verify(*ids):
         start_passed, start_report = check(e, start_files(e))
         solution_passed, solution_report = check(e, solution_folder(e))
         ok = not start_passed and solution_passed
-        print(f"exercise {e['id']:<22} start {'passes (DEFECT)' if start_passed else 'fails'}, "
+        print(f"exercise {e['id']:<15} start {'passes (DEFECT)' if start_passed else 'fails'}, "
               f"solution {'passes' if solution_passed else 'FAILS (DEFECT)'}", flush=True)
         if not solution_passed:
             print(solution_report)
