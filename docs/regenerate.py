@@ -447,7 +447,12 @@ def stage_table():
         number = stage[:2]
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
-        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}" for row in rows)
+        exercises = [row for row in rows if row["kind"] in ("exercise", "extension")]  # ./workbook exercise
+        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}"
+                               for row in rows if row not in exercises)
+        if exercises:
+            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {row['listing'].removeprefix('exercise-').removeprefix('extension-')}`"
+                                                      for row in exercises)
         shown_listing = stage_listing(stage)
         run = f"`./workbook run {number}`" + (f" ({shown_listing['listing']})" if shown_listing else "")
         lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")
@@ -487,6 +492,8 @@ def listings_map(build_root):
     tests = listing_tests(build_root)
     lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
     for row in listing_rows():
+        if row["kind"] in ("exercise", "extension"):
+            continue  # not a listing: the learner's, checked by ./workbook exercise
         folder = f"steps/{row['stage']}/{row['target']}"
         pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
         names = [name for name, text in tests if pattern.search(text)]

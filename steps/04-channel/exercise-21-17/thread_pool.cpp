@@ -1,0 +1,34 @@
+// Listing 21-15 (src/lib.rs): each Worker has an id and a thread spawned with an empty closure.
+#include "thread_pool.hpp"
+
+#include "rs/panic.hpp"
+#include "rs/thread.hpp"
+
+namespace hello {
+
+// Private to the library, as Rust's `struct Worker` (not `pub`) is.
+class Worker {
+public:
+    explicit Worker(std::size_t id);
+
+private:
+    std::size_t id_;
+    rs::thread::JoinHandle<void> thread_;
+};
+
+ThreadPool::ThreadPool(std::size_t size) {
+    RS_ASSERT(size > 0);
+
+    workers_.reserve(size);
+
+    for (std::size_t id = 0; id < size; ++id) {
+        workers_.emplace_back(id);
+    }
+}
+
+// Rust's ThreadPool has no Drop here; this is the implicit destructor, defined where Worker is complete.
+ThreadPool::~ThreadPool() = default;
+
+Worker::Worker(std::size_t id) : id_(id), thread_(rs::thread::spawn([] {})) {}
+
+}  // namespace hello

@@ -1,0 +1,57 @@
+// Listing 21-20 (src/lib.rs): each Worker loops, taking a job off the shared receiver and running it.
+#include "thread_pool.hpp"
+
+#include <string>
+
+#include "rs/panic.hpp"
+#include "rs/print.hpp"
+#include "rs/sync.hpp"
+#include "rs/thread.hpp"
+
+namespace hello {
+
+namespace mpsc = rs::sync::mpsc;
+using rs::sync::Arc;
+using rs::sync::Mutex;
+
+// Private to the library, as Rust's `struct Worker` (not `pub`) is.
+class Worker {
+public:
+    Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver);
+
+private:
+    std::size_t id_;
+    rs::thread::JoinHandle<void> thread_;
+};
+
+// Rust creates the channel inside `new`. C++ must initialise `sender_` before the constructor's body,
+// so the public constructor creates the channel and hands both ends to the private one.
+ThreadPool::ThreadPool(std::size_t size) : ThreadPool(size, mpsc::channel<Job>()) {}
+
+ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(channel.first)) {
+    RS_ASSERT(size > 0);
+
+    auto receiver = std::make_shared<Mutex<mpsc::Receiver<Job>>>(std::move(channel.second));
+
+    workers_.reserve(size);
+
+    for (std::size_t id = 0; id < size; ++id) {
+        workers_.emplace_back(id, Arc::clone(receiver));
+    }
+}
+
+// Rust's ThreadPool has no Drop here; this is the implicit destructor, defined where Worker is complete.
+ThreadPool::~ThreadPool() = default;
+
+Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
+    : id_(id), thread_(rs::thread::spawn([id, receiver = std::move(receiver)] {
+          while (true) {
+              auto job = receiver->lock().unwrap()->recv().unwrap();
+
+              rs::println("Worker " + std::to_string(id) + " got a job; executing.");
+
+              std::move(job)();
+          }
+      })) {}
+
+}  // namespace hello

@@ -1,0 +1,109 @@
+"""A scratch copy of the workbook with its own build folder, reused across runs: what the mutation audit
+(tests/mutations/mutate.py) puts one bug into at a time, and what `./workbook exercise` puts the
+learner's files into (tests/exercises/exercise.py). The original tree and its build/ are never touched.
+
+The copy keeps its build folder where the original does (tree/build beside tree/'s sources), so that
+the paths compilers and programs print (../tests/...) are the same as in the original's build.
+"""
+import filecmp
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          errors="replace", **kwargs)
+
+
+def _skipped(relative):
+    top = relative.parts[0] if relative.parts else ""
+    return top.startswith("build") or top == ".git" or "__pycache__" in relative.parts
+
+
+class ScratchTree:
+    def __init__(self, scratch_name):
+        self.scratch = ROOT / scratch_name  # e.g. build-mutate
+        self.source = self.scratch / "tree"
+        self.build_dir = self.source / "build"
+
+    def sync(self, overrides=None):
+        """Makes the copy a copy of the working tree (uncommitted edits included), except that each
+        path of `overrides` (relative path -> text) gets that text; touches only files whose content
+        changed, so that the reused build folder rebuilds only what they feed."""
+        self.scratch.mkdir(exist_ok=True)
+        overrides = {pathlib.Path(path): text for path, text in (overrides or {}).items()}
+        for relative, text in overrides.items():
+            target = self.source / relative
+            if not target.exists() or target.read_text() != text:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+        wanted = set(overrides)
+        for directory, subdirs, files in os.walk(ROOT):
+            relative_dir = pathlib.Path(directory).relative_to(ROOT)
+            subdirs[:] = [d for d in subdirs if not _skipped(relative_dir / d)]
+            for name in files:
+                relative = relative_dir / name
+                if relative not in overrides:
+                    wanted.add(relative)
+                    self.put(relative, ROOT / relative)
+        for directory, subdirs, files in os.walk(self.source):
+            relative_dir = pathlib.Path(directory).relative_to(self.source)
+            subdirs[:] = [d for d in subdirs if not _skipped(relative_dir / d)]
+            for name in files:
+                relative = pathlib.Path(directory, name).relative_to(self.source)
+                if relative not in wanted:
+                    (self.source / relative).unlink()
+
+    def put(self, relative, original):
+        """Copies `original` to `relative` in the copy unless the copy already has that content."""
+        target = self.source / relative
+        if not target.exists() or not filecmp.cmp(original, target, shallow=False):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(original, target)
+            shutil.copymode(original, target)
+
+    def configure(self, who):
+        if not (self.build_dir / "build.ninja").exists():
+            done = run(["meson", "setup", str(self.build_dir), str(self.source)])
+            if done.returncode != 0:
+                sys.exit(f"{who}: meson setup failed:\n" + done.stdout)
+        done = run(["ninja", "-C", str(self.build_dir), "build.ninja"])  # reconfigures if a meson.build changed
+        if done.returncode != 0:
+            sys.exit(f"{who}: reconfiguring failed:\n" + done.stdout)
+
+    def tests_of(self, suite):
+        """The Meson tests a suite (or one test's full name) selects, and the `meson test` selector."""
+        tests = json.loads((self.build_dir / "meson-info" / "intro-tests.json").read_text())
+        by_name = [t for t in tests if t["name"] == suite]
+        if by_name:
+            return by_name, [suite]
+        in_suite = [t for t in tests if any(s == suite or s.endswith(":" + suite) for s in t["suite"])]
+        return in_suite, ["--suite", suite]
+
+    def targets_for(self, tests):
+        """The build outputs the tests need: their executables and what they depend on."""
+        targets = json.loads((self.build_dir / "meson-info" / "intro-targets.json").read_text())
+        by_id = {t["id"]: t for t in targets}
+        outputs = set()
+        for test in tests:
+            for dependency in test["depends"]:
+                outputs.update(by_id[dependency]["filename"] if dependency in by_id else [])
+            if test["cmd"] and pathlib.Path(test["cmd"][0]).is_relative_to(self.build_dir):
+                outputs.add(test["cmd"][0])
+        return sorted(os.path.relpath(output, self.build_dir) for output in outputs)
+
+    def build(self, outputs, keep_going=False):
+        if not outputs:
+            return True, ""
+        done = run(["nice", "ninja", "-j2", "-C", str(self.build_dir)] + (["-k", "0"] if keep_going else []) + outputs)
+        return done.returncode == 0, done.stdout
+
+    def run_tests(self, selector):
+        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs"] + selector)
+        return done.returncode == 0, done.stdout
