@@ -1,6 +1,7 @@
 // Stage 08, the pools that shut down gracefully: the ThreadPool's destructor (the listing's
-// thread_pool.cpp, compiled in), built once per listing: 21-24 (21-25's library is the same), 21-25, and
-// no-listing-07 (the book's full code: Option<JoinHandle> and take() instead of drain). It drops the
+// thread_pool.cpp, compiled in), built once per listing: 21-24 (21-25's library is the same), 21-25,
+// no-listing-07 (the book's full code) and the full code as earlier editions wrote it (Option<JoinHandle>
+// and take() instead of drain). It drops the
 // sender, then joins every worker: what was queued still runs, and when the destructor returns every
 // worker thread has ended.
 #include <gtest/gtest.h>

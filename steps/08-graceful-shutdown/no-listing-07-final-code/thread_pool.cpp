@@ -1,6 +1,5 @@
-// no-listing-07 (src/lib.rs), the book's full code at the end of the chapter: listing 21-25's pool with
-// each worker's thread in an Option. The destructor takes each handle out of its Worker (take() leaves
-// None) and joins it, instead of draining the workers out of the pool as no-listing-04 does.
+// no-listing-07 (src/lib.rs), the book's full code at the end of the chapter: listing 21-25's pool,
+// unchanged (the sender in an Option, dropped first; the workers drained out of the pool and joined).
 #include "thread_pool.hpp"
 
 #include <string>
@@ -29,7 +28,7 @@ private:
     friend class ThreadPool;
 
     std::size_t id_;
-    rs::Option<rs::thread::JoinHandle<void>> thread_;
+    rs::thread::JoinHandle<void> thread_;
 };
 
 // Rust creates the channel inside `new`. C++ must initialise `sender_` before the constructor's body,
@@ -51,12 +50,10 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
 ThreadPool::~ThreadPool() {
     drop(sender_.take());
 
-    for (auto& worker : workers_) {
+    for (auto& worker : std::exchange(workers_, {})) {
         rs::println("Shutting down worker " + std::to_string(worker.id_));
 
-        if (auto thread = worker.thread_.take()) {
-            std::move(*thread).join().unwrap();
-        }
+        std::move(worker.thread_).join().unwrap();
     }
 }
 
