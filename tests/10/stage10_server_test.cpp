@@ -125,8 +125,8 @@ TEST(Stage10_Server, AnswersThreeHundredSleepsUnderA120MegabyteAddressSpaceLimit
 }
 
 TEST(Stage10_ThreadPerRequestServer, TheSameLimitStopsStage02) {
-    // The limit is real: listing 21-11's thread per request cannot start 300 threads (each reserves an
-    // 8 MiB stack) in 120 MiB, and the failed spawn ends the server.
+    // The limit is real: listing 21-11's thread per request cannot start 300 threads (each reserves a
+    // 2 MiB stack, as Rust's spawn gives) in 120 MiB, and the failed spawn ends the server.
     if (sanitizer_build()) GTEST_SKIP() << "a sanitizer reserves more address space than the limit allows";
     constexpr std::uint64_t limit = 120ULL << 20;
     auto server = ServerProcess::start({.stage = "02-thread-per-request", .target = "listing-21-11",
