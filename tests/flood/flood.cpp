@@ -103,7 +103,9 @@ int main(int argc, char** argv) {
               << wrapped("Sending " + std::to_string(plan.requests) + " × `/sleep` (" + milliseconds_text(plan.delay) +
                              " each), one connection each, started over " + milliseconds_text(plan.ramp) +
                              (plan.address_space_limit ? ", to a server limited to " + std::to_string(*plan.address_space_limit) +
-                                                             " bytes of address space (RLIMIT_AS)"
+                                                             " bytes of address space (RLIMIT_AS), its threads sharing one malloc arena with " +
+                                                             std::to_string(limited_flood_heap_room / (1024 * 1024)) +
+                                                             " MiB to spare (MALLOC_ARENA_MAX=1, MALLOC_TOP_PAD_)"
                                                        : "") +
                              "; sampling its threads and memory from /proc.",
                          width)
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
 
     std::unique_ptr<ServerProcess> server;
     try {
-        server = ServerProcess::start({.stage = arguments.stage, .target = arguments.target, .slow_request_delay = plan.delay});
+        server = ServerProcess::start(flood_server_options(arguments.stage, arguments.target, plan));
     } catch (const std::exception& error) {
         std::cout << "The server did not start: " << error.what() << "\n";
         return exit_not_as_the_book_says;

@@ -240,6 +240,15 @@ std::size_t FloodRun::peak_address_space() const {
     return peak;
 }
 
+ServerOptions flood_server_options(const std::string& stage, const std::string& target, const FloodPlan& plan) {
+    ServerOptions options{.stage = stage, .target = target, .slow_request_delay = plan.delay};
+    if (plan.address_space_limit) {
+        options.extra_env["MALLOC_ARENA_MAX"] = "1";
+        options.extra_env["MALLOC_TOP_PAD_"] = std::to_string(limited_flood_heap_room);
+    }
+    return options;
+}
+
 FloodRun run_flood(ServerProcess& server, const FloodPlan& plan) {
     raise_open_file_limit();
     FloodRun run;

@@ -37,6 +37,18 @@ struct FloodPlan {
     std::chrono::milliseconds sample_every = 5ms;
 };
 
+// Under an address-space limit the thread stacks and the heap compete for what is left. glibc gives a
+// new thread an arena of its own (a 64 MiB reservation); when the limit refuses it, that thread maps
+// each allocation separately, and when one of those (or the heap's growth) is refused before a stack
+// is, the process aborts (`std::bad_alloc`; Rust's failed allocation aborts too) instead of `main`
+// panicking. Measured here on stage 02: 1 flood in 60. So a limited flood starts the server with one
+// arena for every thread (MALLOC_ARENA_MAX=1) and room in it (MALLOC_TOP_PAD_): the stacks alone then
+// decide where the limit bites.
+inline constexpr std::size_t limited_flood_heap_room = std::size_t{16} * 1024 * 1024;
+
+// How to start `target` of `stage` for this plan: its /sleep delay, and under a limit the heap's settings.
+[[nodiscard]] ServerOptions flood_server_options(const std::string& stage, const std::string& target, const FloodPlan& plan);
+
 // The plan a stage's flood uses unless told otherwise: fewer requests where they are served one at a
 // time (stages 01 and 07), so that the flood ends in seconds.
 [[nodiscard]] FloodPlan default_flood_plan(std::string_view stage);

@@ -15,7 +15,7 @@ struct FloodResult {
 };
 
 inline FloodResult flood_listing(const std::string& stage, const std::string& target, const FloodPlan& plan) {
-    auto server = ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = plan.delay});
+    auto server = ServerProcess::start(flood_server_options(stage, target, plan));
     FloodResult result{run_flood(*server, plan), ""};
     result.server_stderr = server->stderr_text();
     return result;
