@@ -26,15 +26,22 @@ bool on_main_thread() { return ::gettid() == ::getpid(); }
 // libstdc++'s own handler, which prints "terminate called ..." before it aborts.
 const std::terminate_handler cpp_terminate_handler = std::set_terminate(terminate_handler);
 
-// An rs::Panic that leaves main() has no handler, so C++ calls std::terminate (abort, status 134).
-// Rust exits 101 instead; this handler restores that. Anything else keeps C++'s behaviour.
+// An rs::Panic that leaves main() (or a destructor: they are noexcept) has no handler, so C++ calls
+// std::terminate (abort, status 134). Rust exits 101 instead; this handler restores that. Anything else
+// keeps C++'s behaviour.
 [[noreturn]] void terminate_handler() {
-    if (auto current = std::current_exception(); current && on_main_thread()) {
-        try {
-            std::rethrow_exception(current);
-        } catch (const Panic&) {
+    if (on_main_thread()) {
+        if (auto current = std::current_exception()) {
+            try {
+                std::rethrow_exception(current);
+            } catch (const Panic&) {
+                exit_after_main_panic();
+            } catch (...) {
+            }
+        } else if (panicking()) {
+            // GCC 12's optimised code calls std::terminate from a noexcept destructor's landing pad
+            // without making the exception current (tests/common/panic_in_destructor_test.cpp).
             exit_after_main_panic();
-        } catch (...) {
         }
     }
     if (cpp_terminate_handler != nullptr) cpp_terminate_handler();

@@ -33,14 +33,28 @@ struct Location {
 
 // Deliberately not a std::exception: a `catch (const std::exception&)` in user code must not swallow
 // a panic, just as Rust code cannot catch one without catch_unwind.
+class Panic;
+
+namespace detail {
+// How many rs::Panic objects this thread holds: more than none while a panic unwinds (or is being
+// handled), as Rust's panic count. See panicking().
+inline thread_local int panics_alive = 0;
+}  // namespace detail
+
 class Panic {
 public:
-    explicit Panic(std::string message) : message_(std::move(message)) {}
+    explicit Panic(std::string message) : message_(std::move(message)) { ++detail::panics_alive; }
+    Panic(const Panic& other) : message_(other.message_) { ++detail::panics_alive; }
+    Panic& operator=(const Panic&) = default;
+    ~Panic() { --detail::panics_alive; }
     [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
 private:
     std::string message_;
 };
+
+// Rust's std::thread::panicking(): whether a panic is under way on this thread.
+[[nodiscard]] inline bool panicking() noexcept { return detail::panics_alive > 0; }
 
 // "main" on the process's first thread, "<unnamed>" elsewhere, as Rust names them in panic messages.
 [[nodiscard]] std::string current_thread_name();
