@@ -24,20 +24,21 @@ What it looks at in docs/*.md (and nothing else):
   <!-- generated: listings-map -->  every listing: folder, title and the Meson tests that use it, from
                                     listings.tsv and BUILD/meson-info (docs/listings.md).
 
-KEYS (one registry: KEY_RUNNERS below; add a key by adding a pattern and a function):
+KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pattern and a function):
 
   diagnostic LISTING          the normalised g++ diagnostics of a listing that does not compile, from
                               tests/compile_fail.py --print, the one compile check (its flags; the
                               Meson test passes the build's compiler as --compiler).
   run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
-                              folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200; each
-                              REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
+                              folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200 by the
+                              tests' harness (BUILD/tests/docs/workbook-quote-run, tests/docs/quote_run.cpp);
+                              each REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
                               is `GET path HTTP/1.1`, `empty` connects and closes without a byte; with a
-                              trailing `&` (`/sleep&`) the next request goes 50 ms later, without waiting
+                              trailing `&` (`/sleep&`) the next request goes 150 ms later, without waiting
                               for the answer (add `| any order` when the lines may then race); `SIGTERM`
                               sends the server that signal (stage 09 then shuts down gracefully). Shows
-                              stdout and stderr as they interleave; when the server exits by itself the
-                              last line is `[process exited with status N]`, otherwise it is killed.
+                              stdout and stderr as they interleave (one pipe); when the server exits by itself
+                              the last line is `[process exited with status N]`, otherwise it is killed.
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
                               tests/lab/lab_run.py --print: its output, normalised by that script (no
                               addresses, pids, build paths), and how it ended.
