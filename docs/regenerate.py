@@ -69,6 +69,7 @@ import argparse
 import pathlib
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from regen.core import DOCS, ROOT, DocsError, shown  # noqa: E402  (docs/regen/: the parts, one concern each)
 from regen.keys import Context, Producer  # noqa: E402

@@ -15,6 +15,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 SCRIPT = ROOT / "docs" / "regenerate.py"
 CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
 
+sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
 from regen.listings import listing_rows  # noqa: E402
