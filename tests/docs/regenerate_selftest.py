@@ -6,7 +6,6 @@ key and an unknown path. The normalisation rules accept other worker ids and por
 
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
-import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -16,9 +15,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 SCRIPT = ROOT / "docs" / "regenerate.py"
 CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
 
-spec = importlib.util.spec_from_file_location("regenerate", SCRIPT)
-regenerate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(regenerate)
+sys.dont_write_bytecode = True  # no __pycache__ in docs/
+sys.path.insert(0, str(ROOT / "docs"))
+from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
+from regen.listings import listing_rows  # noqa: E402
+from regen.pages import code_matches  # noqa: E402
 
 failures = []
 
@@ -36,7 +37,7 @@ def run(mode, page, extra):
 def main():
     argv = sys.argv[1:]
     extra = argv  # --build-root BUILD --compiler CXX, handed through unchanged
-    failing_listing = next(row["listing"] for row in regenerate.listing_rows() if row["kind"] == "does-not-compile")
+    failing_listing = next(row["listing"] for row in listing_rows() if row["kind"] == "does-not-compile")
     source_lines = (ROOT / CODE_SOURCE).read_text().splitlines()
     start = next(index for index, line in enumerate(source_lines) if "for (auto accepted" in line)
     shown_code = [line[4:] for line in source_lines[start:start + 4]]  # one indent level dropped
@@ -86,6 +87,20 @@ def main():
         expect(checked.returncode != 0 and "unknown path" in checked.stderr and "unknown output key" in checked.stderr,
                "an unknown path and an unknown key fail")
 
+        # A server's quote (`run`, tests/docs/quote_run.cpp): stdout and stderr in the order written, how it
+        # ended; and an edited line of it fails like any other.
+        page.write_text("<!-- output: run 21-10 empty -->\n```text\n```\n")
+        written = run("--write", page, extra)
+        quoted = page.read_text().splitlines()[2:-1]
+        expect(written.returncode == 0 and len(quoted) == 4 and quoted[0].startswith("Listening on http://127.0.0.1:7878")
+               and quoted[1].startswith("thread 'main' panicked at") and quoted[3] == "[process exited with status 101]",
+               f"--write quotes 21-10's Listening line (stdout), then its panic (stderr), then its exit: {quoted}")
+        expect(run("--check", page, extra).returncode == 0, "--check passes on the server's quote as written")
+        page.write_text(page.read_text().replace("status 101", "status 1"))
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
+               f"an edited line of a server's quote fails: {checked.stderr.strip()[:200]}")
+
         (page.parent / "other.md").write_text("# Other\n")
         page.write_text("[other](other.md#other) [gone](no-such-page.md) [no heading](page.md#nowhere)\n# A heading\n"
                         "[here](#a-heading)\n")
@@ -103,7 +118,7 @@ def main():
 
     # Normalisation: what timing decides may differ; nothing else may.
     def same(page_text, produced, any_order=False):
-        return regenerate.normalise(page_text, any_order) == regenerate.normalise(produced, any_order)
+        return normalise(page_text, any_order) == normalise(produced, any_order)
     expect(same("Worker 0 got a job; executing.\n", "Worker 3 got a job; executing.\n"), "worker ids are wildcarded")
     expect(not same("Worker 0 got a job; executing.\n", "Worker 0 got the job; executing.\n"),
            "the text around a worker id is compared")
@@ -113,24 +128,24 @@ def main():
     expect(same("Shutting down worker 0\nShutting down.\n", "Shutting down.\nShutting down worker 2\n", any_order=True),
            "`| any order` compares the lines sorted")
     expect(not same("a\n", "a\na\n", any_order=True), "`| any order` still counts the lines")
-    measured = lambda page_text, produced: same(page_text, produced, regenerate.ANY_NUMBERS)
+    measured = lambda page_text, produced: same(page_text, produced, ANY_NUMBERS)
     expect(measured("| `01-a` | 1 | 5.6 MiB | 40/40 after 8.02 s |\n", "| `01-a` | 3 | 7.0 MiB | 39/40 after 0.21 s |\n"),
            "`| any numbers` wildcards every number")
     expect(not measured("| `01-a` | 1 | 5.6 MiB |\n", "| `01-a` | 1 | 5.6 KiB |\n")
            and not measured("| `01-a` | 1 |\n", "| `01-a` | 1 |\n| `02-b` | 2 |\n"),
            "`| any numbers` still compares the units and the rows")
     expect(not same("| 1 |\n", "| 2 |\n"), "without `| any numbers` numbers count")
-    numbers = regenerate.ANY_NUMBERS
+    numbers = ANY_NUMBERS
     expect(same("0.10 s    102 #############   5.7 MB\nAs the book says: climbed to 102;\n  all answered\n",
                 "0.012 s     99 ############   5.6 MB\nAs the book says: climbed to 99; all\n  answered\n", any_order=numbers),
            "`| any numbers` takes every number and bar as the same, and the wrapping and spacing")
     expect(not same("As the book says: 5 threads\n", "NOT as the book says: 5 threads\n", any_order=numbers),
            "`| any numbers` still compares the words")
     expect(not same("0.10 s 1 #\n0.20 s 1 #\n", "0.10 s 1 #\n", any_order=numbers), "`| any numbers` still counts the rows")
-    expect(regenerate.code_matches(["x = 1;", "", "  y;"], ["  {", "    x = 1;", "", "      y;", "  }"]),
+    expect(code_matches(["x = 1;", "", "  y;"], ["  {", "    x = 1;", "", "      y;", "  }"]),
            "a common indent may be dropped")
-    expect(not regenerate.code_matches(["x = 1;", "y;"], ["    x = 1;", "  y;"]), "an inconsistent indent is refused")
-    expect(not regenerate.code_matches(["x = 1;", "y;"], ["x = 1;", "z;", "y;"]), "skipped lines are refused")
+    expect(not code_matches(["x = 1;", "y;"], ["    x = 1;", "  y;"]), "an inconsistent indent is refused")
+    expect(not code_matches(["x = 1;", "y;"], ["x = 1;", "z;", "y;"]), "skipped lines are refused")
 
     print(f"\n{len(failures)} failure(s)" if failures else "\nall checks passed")
     return 1 if failures else 0

@@ -53,4 +53,20 @@ TEST(Harness_ServerProcess, KillAndWaitReturnsWithTheOutputComplete) {
     }
 }
 
+// merge_stderr (the docs' `run` quotes): one pipe, so the lines come in the order the child wrote them,
+// read to the end as well.
+TEST(Harness_ServerProcess, MergedStderrKeepsTheOrderOfWritesAndIsReadToTheEnd) {
+    for (int iteration = 0; iteration < 50; ++iteration) {
+        SCOPED_TRACE("iteration " + std::to_string(iteration));
+        auto child = ServerProcess::start({.executable = last_words(), .arguments = {"48000"}, .merge_stderr = true});
+        const auto status = child->wait_for_exit(30s);
+        ASSERT_TRUE(status.has_value() && status->exited && status->code == 101);
+        const auto lines = child->stdout_lines();
+        ASSERT_GE(lines.size(), 3U);
+        ASSERT_EQ(lines[lines.size() - 2], "the last line on stdout");
+        ASSERT_EQ(lines.back(), "the last line on stderr");
+        ASSERT_EQ(child->stderr_text(), "");
+    }
+}
+
 }  // namespace

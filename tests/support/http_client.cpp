@@ -70,6 +70,7 @@ RequestRecord send_request(const std::string& address, const RequestPlan& plan, 
             return finish(Outcome::Reset, sent.error().debug());
         }
     }
+    if (plan.half_close) (void)stream.shutdown(rs::net::Shutdown::Write);
     char chunk[8192];
     while (true) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - Clock::now());

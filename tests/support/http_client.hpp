@@ -57,6 +57,7 @@ struct RequestPlan {
     std::string path{};
     std::optional<std::string> raw{};
     std::chrono::milliseconds start_after = 0ms;  // relative to the batch's start
+    bool half_close = false;  // then shutdown(SHUT_WR): the server reads end of file at once
 };
 
 // One request; gives up at `deadline` (the connection is then abandoned, recorded as TimedOut).

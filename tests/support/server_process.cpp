@@ -56,6 +56,12 @@ std::size_t find_sanitizer_report(const std::string& text) {
     return first == std::string::npos ? first : text.rfind('\n', first) + 1;  // npos + 1 == 0
 }
 
+std::string joined_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) text += line + "\n";
+    return text;
+}
+
 }  // namespace
 
 std::string ExitStatus::describe() const {
@@ -92,7 +98,7 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);
         ::dup2(out_pipe[1], STDOUT_FILENO);
-        ::dup2(err_pipe[1], STDERR_FILENO);
+        ::dup2(options.merge_stderr ? out_pipe[1] : err_pipe[1], STDERR_FILENO);
         if (::chdir(dir.c_str()) != 0) ::_exit(126);
         ::execve(binary_path.c_str(), argv.data(), envp.data());
         ::_exit(127);
@@ -122,7 +128,8 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         // If it has ended, say how, with all it wrote (wait_for_exit reads its output to the end).
         const auto ended = server->wait_for_exit(0ms);
         throw std::runtime_error(binary_path + " did not print its Listening line" +
-                                 (ended ? " (it " + ended->describe() + ")" : "") + "; stderr: " + server->stderr_text());
+                                 (ended ? " (it " + ended->describe() + ")" : "") + "; stderr: " + server->stderr_text() +
+                                 (options.merge_stderr ? "; output: " + joined_lines(server->stdout_lines()) : ""));
     }
     server->address_ = announced;
     server->port_ = std::stoi(announced.substr(announced.rfind(':') + 1));

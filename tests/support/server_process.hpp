@@ -33,6 +33,8 @@ struct ServerOptions {
     // Another program instead of a listing (the harness's own tests), run in its own folder.
     std::filesystem::path executable{};
     std::vector<std::string> arguments{};
+    // stderr into the stdout pipe: one stream in the order the child wrote it (stdout_lines() holds both).
+    bool merge_stderr = false;
 };
 
 struct ExitStatus {

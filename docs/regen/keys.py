@@ -1,0 +1,150 @@
+"""The output keys: what each `<!-- output: KEY -->` runs (one registry, KEY_RUNNERS), and the Producer
+that runs each distinct key once, two at a time."""
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+
+from .core import ROOT, DocsError
+from .filters import apply_filters, split_key
+from .listings import find_listing, listing_rows
+
+
+class Context:
+    def __init__(self, build_root, compiler):
+        self.build_root = build_root
+        self.compiler = compiler
+
+
+def run_diagnostic(context, listing):
+    row = find_listing(listing)
+    folder = ROOT / "steps" / row["stage"] / row["target"]
+    if not any(folder.glob("*.cpp")):
+        raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print"]
+                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT)
+    if run.returncode != 0:
+        raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
+    if not run.stdout.strip():
+        raise DocsError(f"listing {listing} compiles without a diagnostic: nothing to quote")
+    return run.stdout
+
+
+def run_server(context, listing, *requests):
+    """The listing's server driven by tests/docs/quote_run.cpp (the tests' harness and client): its
+    stdout and stderr as they interleave, and how it ended if it ended by itself."""
+    row = find_listing(listing)
+    if row["kind"] == "does-not-compile":
+        raise DocsError(f"listing {listing} does not compile: use `diagnostic {listing}`")
+    program = context.build_root / "tests" / "docs" / "workbook-quote-run"
+    for built in (context.build_root / "steps" / row["target"], program):
+        if not built.is_file():
+            raise DocsError(f"{built} is not built (ninja -C {context.build_root})")
+    env = dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
+    try:
+        run = subprocess.run([str(program), row["stage"], row["target"], *requests], capture_output=True, text=True,
+                             errors="replace", cwd=ROOT, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise DocsError(f"run {listing}: workbook-quote-run did not end within 120 s")
+    if run.returncode != 0:
+        raise DocsError(f"run {listing} {' '.join(requests)}: {run.stderr.strip()}")
+    return run.stdout
+
+
+def run_lab(context, target):
+    program = context.build_root / "tests" / "lab" / target
+    if not program.is_file():
+        raise DocsError(f"{program} is not built (the sanitizer cases are built in builds without -Db_sanitize)")
+    run = subprocess.run([sys.executable, str(ROOT / "tests" / "lab" / "lab_run.py"), "--print", "--", str(program)],
+                         capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    if run.returncode != 0:
+        raise DocsError(f"lab_run.py --print {target} failed: {run.stderr.strip()}")
+    return run.stdout
+
+
+def run_flood(context, number, arguments):
+    row = [row for row in listing_rows() if row["stage"].startswith(number + "-") and row["kind"] == "runs"
+           and re.fullmatch(r"21-\d+|no-listing-\d+", row["listing"])]
+    if not row:
+        raise DocsError(f"no runnable book listing in stage {number}")
+    program = context.build_root / "tests" / "flood" / "workbook-flood"
+    if not program.is_file():
+        raise DocsError(f"{program} is not built")
+    env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
+    run = subprocess.run([str(program), row[-1]["stage"], row[-1]["target"], "--width", "80", "--colour", "never"]
+                         + arguments.split(), capture_output=True, text=True, cwd=ROOT, env=env,
+                         stdin=subprocess.DEVNULL, timeout=120)
+    if run.returncode != 0:
+        raise DocsError(f"the flood of stage {number} did not end as the book says:\n{run.stdout}{run.stderr}")
+    return run.stdout
+
+
+def run_workbook(context, *args):
+    env = dict(os.environ, NO_COLOR="1")
+    run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
+                         env=env, stdin=subprocess.DEVNULL)
+    if run.returncode != 0:
+        raise DocsError(f"./workbook {' '.join(args)} failed: {run.stderr.strip()}")
+    return run.stdout.lstrip("\n")
+
+
+# The registry: a key's first words select its runner; the rest are the runner's arguments.
+KEY_RUNNERS = [
+    (re.compile(r"^diagnostic (\S+)$"), run_diagnostic),
+    (re.compile(r"^run (\S+)((?: \S+)*)$"), lambda context, listing, requests: run_server(context, listing, *requests.split())),
+    (re.compile(r"^lab (\S+)$"), run_lab),
+    (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood),
+    (re.compile(r"^workbook (list)$"), run_workbook),
+    (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
+    (re.compile(r"^workbook (compare)((?: \S+)*)$"),
+     lambda context, command, arguments: run_workbook(context, command, *arguments.split())),
+]
+
+
+class Producer:
+    """Runs each key once, however many pages quote it."""
+
+    def __init__(self, context):
+        self.context = context
+        self.cache = {}
+
+    def raw(self, base):
+        if base not in self.cache:
+            for pattern, runner in KEY_RUNNERS:
+                match = pattern.match(base)
+                if match:
+                    try:
+                        self.cache[base] = runner(self.context, *match.groups())
+                    except DocsError as error:
+                        self.cache[base] = error
+                    break
+            else:
+                self.cache[base] = DocsError(f"unknown output key {base!r} (see docs/regenerate.py KEYS)")
+        if isinstance(self.cache[base], DocsError):
+            raise self.cache[base]
+        return self.cache[base]
+
+    def produce(self, key):
+        base, filters, any_order = split_key(key)
+        return apply_filters(self.raw(base), filters), any_order
+
+    def prefetch(self, keys):
+        """Runs distinct keys two at a time (the machine is shared)."""
+        bases = sorted({split_key(key)[0] for key in keys if is_valid_key(key)})
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda base: self.raw_or_none(base), bases))
+
+    def raw_or_none(self, base):
+        try:
+            return self.raw(base)
+        except DocsError:
+            return None
+
+
+def is_valid_key(key):
+    try:
+        split_key(key)
+        return True
+    except DocsError:
+        return False

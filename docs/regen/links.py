@@ -1,0 +1,68 @@
+"""With --links: every relative link of a page leads to a file (and a heading) that exists, and every
+gtest a page cites is one tests/ defines."""
+import re
+
+from .core import ROOT, shown
+
+
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def heading_anchors(page):
+    """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to hyphens."""
+    anchors, seen, in_fence = set(), {}, False
+    for line in page.read_text().splitlines():
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if in_fence or not line.startswith("#"):
+            continue
+        slug = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}-{count}")
+    return anchors
+
+
+def check_links(page, problems):
+    """Every relative link of a page leads to a file that exists, and to a heading that exists."""
+    in_fence = False
+    for number, line in enumerate(page.read_text().splitlines(), start=1):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        for match in LINK.finditer(line):
+            target = match.group("target")
+            if re.match(r"^[a-z]+:", target):
+                continue  # https:, mailto:
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.exists():
+                problems.append(f"{shown(page)}:{number}: link to a missing file: {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in heading_anchors(linked):
+                problems.append(f"{shown(page)}:{number}: link to a missing heading: {target}")
+
+
+GTEST_CITED = re.compile(r"`(?P<suite>[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*)\.(?P<name>[A-Za-z0-9_]+)`")
+
+
+def gtest_defined(suite, name, sources, meson_text):
+    """Whether tests/ defines the gtest Suite.Name. A suite spelled by a macro (stage 03's pool tests,
+    one suite per listing) counts when TEST(MACRO, Name) exists and Meson names the suite's prefix."""
+    if re.search(rf"\bTEST(?:_P|_F)?\(\s*{suite}\s*,\s*{name}\s*\)", sources):
+        return True
+    prefix = re.sub(r"(_\d+)+$", "_", suite)
+    return bool(re.search(rf"\bTEST\(\s*[A-Z_]+\s*,\s*{name}\s*\)", sources)) and f"'{prefix}'" in meson_text
+
+
+def check_test_names(page, problems):
+    """Every gtest a page cites (`Suite.Name`) is one tests/ defines: a renamed test cannot leave a
+    page pointing at nothing."""
+    tests = ROOT / "tests"
+    sources = "\n".join(path.read_text() for path in tests.rglob("*.cpp"))
+    meson_text = "\n".join(path.read_text() for path in tests.rglob("meson.build"))
+    for number, line in enumerate(page.read_text().splitlines(), start=1):
+        for match in GTEST_CITED.finditer(line):
+            if not gtest_defined(match["suite"], match["name"], sources, meson_text):
+                problems.append(f"{shown(page)}:{number}: cites a test that does not exist: "
+                                f"{match['suite']}.{match['name']}")
