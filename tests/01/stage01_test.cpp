@@ -23,10 +23,8 @@ std::unique_ptr<ServerProcess> start_listing_21_10() {
 
 TEST(Stage01_Server, RootServesHelloWithItsLength) {
     auto server = start_listing_21_10();
-    const auto record = send_request(server->address(), {.path = "/"});
-    ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
-    EXPECT_EQ(record.response.status_line, "HTTP/1.1 200 OK");
-    EXPECT_EQ(record.response.body, stage_file("01-single-threaded", "hello.html"));
+    const auto record = send_request(server->address(), {.label = "/", .path = "/"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 200 OK", "hello.html"));
     EXPECT_EQ(record.response.headers.at("Content-Length"), std::to_string(stage_file("01-single-threaded", "hello.html").size()));
     EXPECT_EQ(record.response.headers.size(), 1U) << "the book's response has Content-Length only";
 }
@@ -34,10 +32,8 @@ TEST(Stage01_Server, RootServesHelloWithItsLength) {
 TEST(Stage01_Server, AnyOtherPathIs404) {
     auto server = start_listing_21_10();
     for (const char* path : {"/something-else", "/sleep/", "/index.html"}) {
-        const auto record = send_request(server->address(), {.path = path});
-        ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
-        EXPECT_EQ(record.response.status_line, "HTTP/1.1 404 NOT FOUND") << path;
-        EXPECT_EQ(record.response.body, stage_file("01-single-threaded", "404.html")) << path;
+        const auto record = send_request(server->address(), {.label = path, .path = path});
+        ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 404 NOT FOUND", "404.html"));
     }
 }
 

@@ -5,6 +5,7 @@
 #include "observation.hpp"
 #include "paths.hpp"
 #include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -26,14 +27,10 @@ std::unique_ptr<ServerProcess> start_listing_21_11(std::chrono::milliseconds slo
 
 TEST(Stage02_Server, RootAndOtherPathsAnswerAsBefore) {
     auto server = start_listing_21_11();
-    const auto root = send_request(server->address(), {.path = "/"});
-    ASSERT_EQ(root.outcome, Outcome::Response) << root.error;
-    EXPECT_EQ(root.response.status_line, "HTTP/1.1 200 OK");
-    EXPECT_EQ(root.response.body, stage_file("02-thread-per-request", "hello.html"));
-    const auto other = send_request(server->address(), {.path = "/something-else"});
-    ASSERT_EQ(other.outcome, Outcome::Response) << other.error;
-    EXPECT_EQ(other.response.status_line, "HTTP/1.1 404 NOT FOUND");
-    EXPECT_EQ(other.response.body, stage_file("02-thread-per-request", "404.html"));
+    const auto root = send_request(server->address(), {.label = "/", .path = "/"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(root, "02-thread-per-request", "HTTP/1.1 200 OK", "hello.html"));
+    const auto other = send_request(server->address(), {.label = "/something-else", .path = "/something-else"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(other, "02-thread-per-request", "HTTP/1.1 404 NOT FOUND", "404.html"));
 }
 
 TEST(Stage02_Server, RootIsNotDelayedByASleepInFlight) {

@@ -13,6 +13,7 @@
 #include "pool_behaviour.hpp"
 #include "pool_checks.hpp"
 #include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -58,12 +59,10 @@ INSTANTIATE_TEST_SUITE_P(, Stage06_Server, testing::ValuesIn(pool_servers),
 
 TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
     auto server = start_server();
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-
     // Four delays of work in about one delay. Above 2, no worker can have served two of them.
-    const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay), .shows = "side by side, one per worker", .expected = "parallelism between 2.5 and 4.4"});
+    double parallelism = 0;
+    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(*server, delay, "side by side, one per worker",
+                                                "parallelism between 2.5 and 4.4", parallelism));
     EXPECT_GT(parallelism, 2.5) << "four /sleep should overlap";
     EXPECT_LE(parallelism, 4.4);
 

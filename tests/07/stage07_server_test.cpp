@@ -32,11 +32,10 @@ std::unique_ptr<ServerProcess> start_literal_translation() { return start_listin
 
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     auto server = start_listing_21_21();
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-
-    const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced", .expected = "parallelism between 0.6 and 1.5 (one /sleep at a time)"});
+    double parallelism = 0;
+    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(
+        *server, delay, "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced",
+        "parallelism between 0.6 and 1.5 (one /sleep at a time)", parallelism));
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
     server->kill_and_wait();

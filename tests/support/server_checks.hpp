@@ -5,15 +5,51 @@
 
 #include <atomic>
 #include <chrono>
+#include <span>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http_client.hpp"
 #include "observation.hpp"
+#include "paths.hpp"
+#include "pool_checks.hpp"
+#include "rs/net.hpp"
 #include "server_process.hpp"
 
 namespace support {
+
+// `record` is a response with `status_line` and, as its body, the file `file` of the stage folder
+// `stage` (hello.html, 404.html). Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_page(const RequestRecord& record, std::string_view stage, const std::string& status_line,
+                        std::string_view file) {
+    ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+    EXPECT_EQ(record.response.status_line, status_line) << record.label;
+    EXPECT_EQ(record.response.body, stage_file(stage, file)) << record.label;
+}
+
+// Four `/sleep` at once on a server with four workers: all answered; `parallelism` is how many ran side
+// by side (effective_parallelism), observed as `shows` against `expected`. Call it inside
+// ASSERT_NO_FATAL_FAILURE.
+inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::milliseconds delay, const std::string& shows,
+                                const std::string& expected, double& parallelism) {
+    const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
+    ASSERT_EQ(unanswered(records), "");
+    parallelism = effective_parallelism(records, delay);
+    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = shows, .expected = expected});
+}
+
+// A client that connected and sent nothing, once the server has ended: its connection was closed
+// without a byte of response (read() gives 0, end of stream). Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_closed_without_response(rs::net::TcpStream& idle) {
+    using namespace std::chrono_literals;
+    ASSERT_TRUE(idle.set_read_timeout(2000ms).is_ok());
+    char byte = 0;
+    auto got = idle.read(std::span<char>(&byte, 1));
+    ASSERT_TRUE(got.is_ok()) << got.error().debug();
+    EXPECT_EQ(got.value(), 0U) << "the idle client's connection is closed without a response";
+}
 
 // `/sleep`, then `/` a quarter into the delay, on a server that serves one request at a time (`shows`
 // says why, for the observation): `/` can only be answered once `/sleep` is done, so it finishes a whole
