@@ -26,8 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 using support::pool_deadline;
 
-// While they run, these pools behave as stage 06's does.
-POOL_TESTS_BEHAVING_LIKE_21_20(POOL_SUITE, hello::ThreadPool)
 
 TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
     constexpr std::size_t jobs = 4;
@@ -68,3 +66,10 @@ TEST(POOL_SUITE, DestroyingAnIdlePoolEndsEveryWorkerThread) {
     }
     EXPECT_EQ(stage08::live_threads(), threads_before) << "the destructor joins all four";
 }
+
+// While they run, these pools behave as stage 06's does (tests/support/pool_behaviour.hpp).
+using namespace support::like_21_20;
+
+TEST(POOL_SUITE, FourJobsAllMeetAtAFourWayBarrier) { four_jobs_all_meet_at_a_four_way_barrier<ThreadPool>(); }
+TEST(POOL_SUITE, AFifthJobWaitsUntilAWorkerIsFree) { a_fifth_job_waits_until_a_worker_is_free<ThreadPool>(); }
+TEST(POOL_SUITE, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) { at_most_four_threads_never_the_callers<ThreadPool>(); }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_client.hpp"
@@ -66,21 +67,16 @@ inline void expect_it_keeps_accepting_and_never_panics(ServerProcess& server) {
     EXPECT_EQ(server.stderr_text(), "") << "no panic";
 }
 
-}  // namespace support
-
-// The two tests above as the gtest suite SUITE, parameterised over the targets of the stage folder
-// STAGE (instantiate with INSTANTIATE_TEST_SUITE_P, naming each by as_test_name).
-#define DROPPED_JOBS_SERVER_TESTS(SUITE, STAGE)                                                              \
-    class SUITE : public testing::TestWithParam<std::string> {                                               \
-    protected:                                                                                               \
-        std::unique_ptr<support::ServerProcess> start() {                                                    \
-            return support::ServerProcess::start(                                                            \
-                {.stage = STAGE, .target = GetParam(), .slow_request_delay = support::dropped_jobs_sleep_delay}); \
-        }                                                                                                    \
-    };                                                                                                       \
-    TEST_P(SUITE, EveryConnectionClosesWithoutAResponse) {                                                   \
-        support::expect_every_connection_closed_unanswered(*start());                                        \
-    }                                                                                                        \
-    TEST_P(SUITE, TheServerKeepsAcceptingAndNeverPanics) {                                                   \
-        support::expect_it_keeps_accepting_and_never_panics(*start());                                       \
+// The fixture of a stage's dropped-jobs tests, parameterised over the stage folder's targets.
+class DroppedJobsServer : public testing::TestWithParam<std::string> {
+protected:
+    explicit DroppedJobsServer(std::string stage) : stage_(std::move(stage)) {}
+    std::unique_ptr<ServerProcess> start() {
+        return ServerProcess::start({.stage = stage_, .target = GetParam(), .slow_request_delay = dropped_jobs_sleep_delay});
     }
+
+private:
+    std::string stage_;
+};
+
+}  // namespace support

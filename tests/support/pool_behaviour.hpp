@@ -1,8 +1,9 @@
 // The checks of a pool that behaves as listing 21-20's does while it runs: four jobs at once, a fifth
 // waiting for a free worker, never more threads than workers and never the caller's. One body per
 // check, written once; each pool's test file instantiates them for its own hello::ThreadPool (every
-// listing's pool is a library of its own, defining the same type), in a gtest suite that names it:
-//     POOL_TESTS_BEHAVING_LIKE_21_20(Stage06_ThreadPool, hello::ThreadPool)
+// listing's pool is a library of its own, defining the same type), one TEST each in a suite that names
+// the pool:
+//     TEST(Stage06_ThreadPool, AFifthJobWaitsUntilAWorkerIsFree) { a_fifth_job_waits_until_a_worker_is_free<ThreadPool>(); }
 #pragma once
 
 #include <gtest/gtest.h>
@@ -53,7 +54,7 @@ void a_fifth_job_waits_until_a_worker_is_free() {
 }
 
 template <class Pool>
-void jobs_run_on_at_most_four_threads_none_of_them_the_callers() {
+void at_most_four_threads_never_the_callers() {
     constexpr std::size_t jobs = 40;
     auto probe = JobProbe::make();
     auto pool = Pool(pool_workers);
@@ -98,15 +99,3 @@ inline void expect_main_panicked_on_send(const ServerProcess& server, const Afte
 }
 
 }  // namespace support::like_21_20
-
-// The three tests above for the pool type POOL, in the gtest suite SUITE.
-#define POOL_TESTS_BEHAVING_LIKE_21_20(SUITE, POOL)                                                          \
-    TEST(SUITE, FourJobsAllMeetAtAFourWayBarrier) {                                                          \
-        support::like_21_20::four_jobs_all_meet_at_a_four_way_barrier<POOL>();                               \
-    }                                                                                                        \
-    TEST(SUITE, AFifthJobWaitsUntilAWorkerIsFree) {                                                          \
-        support::like_21_20::a_fifth_job_waits_until_a_worker_is_free<POOL>();                               \
-    }                                                                                                        \
-    TEST(SUITE, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) {                                            \
-        support::like_21_20::jobs_run_on_at_most_four_threads_none_of_them_the_callers<POOL>();              \
-    }
