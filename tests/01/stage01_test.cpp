@@ -4,7 +4,8 @@
 #include "http_client.hpp"
 #include "observation.hpp"
 #include "paths.hpp"
-#include "rs/fs.hpp"
+#include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -18,29 +19,21 @@ std::unique_ptr<ServerProcess> start_listing_21_10() {
     return ServerProcess::start({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
 }
 
-std::string stage_file(const char* name) {
-    return rs::fs::read_to_string((stage_source_dir("01-single-threaded") / name).string()).unwrap();
-}
-
 }  // namespace
 
 TEST(Stage01_Server, RootServesHelloWithItsLength) {
     auto server = start_listing_21_10();
-    const auto record = send_request(server->address(), {.path = "/"});
-    ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
-    EXPECT_EQ(record.response.status_line, "HTTP/1.1 200 OK");
-    EXPECT_EQ(record.response.body, stage_file("hello.html"));
-    EXPECT_EQ(record.response.headers.at("Content-Length"), std::to_string(stage_file("hello.html").size()));
+    const auto record = send_request(server->address(), {.label = "/", .path = "/"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 200 OK", "hello.html"));
+    EXPECT_EQ(record.response.headers.at("Content-Length"), std::to_string(stage_file("01-single-threaded", "hello.html").size()));
     EXPECT_EQ(record.response.headers.size(), 1U) << "the book's response has Content-Length only";
 }
 
 TEST(Stage01_Server, AnyOtherPathIs404) {
     auto server = start_listing_21_10();
     for (const char* path : {"/something-else", "/sleep/", "/index.html"}) {
-        const auto record = send_request(server->address(), {.path = path});
-        ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;
-        EXPECT_EQ(record.response.status_line, "HTTP/1.1 404 NOT FOUND") << path;
-        EXPECT_EQ(record.response.body, stage_file("404.html")) << path;
+        const auto record = send_request(server->address(), {.label = path, .path = path});
+        ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 404 NOT FOUND", "404.html"));
     }
 }
 
@@ -54,17 +47,7 @@ TEST(Stage01_Server, SleepAnswersAfterTheDelay) {
 
 TEST(Stage01_Server, RootSentDuringSleepFinishesOnlyAfterIt) {
     auto server = start_listing_21_10();
-    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
-                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
-    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
-    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
-    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / std::chrono::duration<double>(delay), 2) + " delays after it", .shows = "one thread: `/` waited for /sleep to finish", .expected = "`/` to end at least 0.9 delays after /sleep started"});
-    // `/` was sent a quarter into the delay and could only be answered once `/sleep` was done: it
-    // finishes a whole delay after `/sleep` started, not right after it was sent. (Both answers leave
-    // within microseconds of each other, so their finish order alone is not a safe signal.)
-    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` must wait for `/sleep` on one thread";
-    // `/` alone takes milliseconds; here it waits out most of the remaining delay.
-    EXPECT_GT(records[1].seconds(), 0.4 * std::chrono::duration<double>(delay).count());
+    ASSERT_NO_FATAL_FAILURE(expect_root_waits_behind_sleep(*server, delay, "one thread: `/` waited for /sleep to finish"));
 }
 
 TEST(Stage01_Server, ConcurrentSleepsAreServedOneAfterAnother) {
@@ -93,6 +76,6 @@ TEST(Stage01_Server, EmptyConnectionPanicsMainAndEndsTheServer) {
     ASSERT_TRUE(status.has_value()) << "the server must have ended";
     EXPECT_TRUE(status->exited) << status->describe();
     EXPECT_EQ(status->code, 101) << status->describe();
-    EXPECT_NE(server->stderr_text().find("thread 'main' panicked at"), std::string::npos) << server->stderr_text();
-    EXPECT_NE(server->stderr_text().find("called `Option::unwrap()` on a `None` value"), std::string::npos);
+    EXPECT_NE(server->stderr_text().find(rust_text::main_panicked), std::string::npos) << server->stderr_text();
+    EXPECT_NE(server->stderr_text().find(rust_text::unwrap_none), std::string::npos);
 }

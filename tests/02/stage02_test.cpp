@@ -4,7 +4,8 @@
 #include "http_client.hpp"
 #include "observation.hpp"
 #include "paths.hpp"
-#include "rs/fs.hpp"
+#include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -22,22 +23,14 @@ std::unique_ptr<ServerProcess> start_listing_21_11(std::chrono::milliseconds slo
         {.stage = "02-thread-per-request", .target = "listing-21-11", .slow_request_delay = slow_request_delay});
 }
 
-std::string stage_file(const char* name) {
-    return rs::fs::read_to_string((stage_source_dir("02-thread-per-request") / name).string()).unwrap();
-}
-
 }  // namespace
 
 TEST(Stage02_Server, RootAndOtherPathsAnswerAsBefore) {
     auto server = start_listing_21_11();
-    const auto root = send_request(server->address(), {.path = "/"});
-    ASSERT_EQ(root.outcome, Outcome::Response) << root.error;
-    EXPECT_EQ(root.response.status_line, "HTTP/1.1 200 OK");
-    EXPECT_EQ(root.response.body, stage_file("hello.html"));
-    const auto other = send_request(server->address(), {.path = "/something-else"});
-    ASSERT_EQ(other.outcome, Outcome::Response) << other.error;
-    EXPECT_EQ(other.response.status_line, "HTTP/1.1 404 NOT FOUND");
-    EXPECT_EQ(other.response.body, stage_file("404.html"));
+    const auto root = send_request(server->address(), {.label = "/", .path = "/"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(root, "02-thread-per-request", "HTTP/1.1 200 OK", "hello.html"));
+    const auto other = send_request(server->address(), {.label = "/something-else", .path = "/something-else"});
+    ASSERT_NO_FATAL_FAILURE(expect_page(other, "02-thread-per-request", "HTTP/1.1 404 NOT FOUND", "404.html"));
 }
 
 TEST(Stage02_Server, RootIsNotDelayedByASleepInFlight) {
@@ -79,8 +72,8 @@ TEST(Stage02_Server, EmptyConnectionPanicEndsOnlyItsThread) {
 
     const auto empty = connect_and_close(threaded->address(), 2s);
     EXPECT_NE(empty.outcome, Outcome::Response);
-    ASSERT_TRUE(threaded->wait_for_stderr("called `Option::unwrap()` on a `None` value", 5s)) << threaded->stderr_text();
-    EXPECT_NE(threaded->stderr_text().find("thread '<unnamed>' panicked at"), std::string::npos) << threaded->stderr_text();
+    ASSERT_TRUE(threaded->wait_for_stderr(rust_text::unwrap_none, 5s)) << threaded->stderr_text();
+    EXPECT_NE(threaded->stderr_text().find(rust_text::worker_panicked), std::string::npos) << threaded->stderr_text();
     const auto after = send_request(threaded->address(), {.label = "/ after the panic", .path = "/"});
     ASSERT_EQ(after.outcome, Outcome::Response) << "21-11 must keep serving: " << after.error;
     EXPECT_EQ(after.response.status, 200);

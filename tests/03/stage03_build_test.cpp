@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "rs/panic.hpp"
+#include "rust_messages.hpp"
 #include "thread_pool.hpp"
 
 using hello::PoolCreationError;
@@ -23,5 +24,5 @@ TEST(Stage03_Build, UnwrapOnZeroPanicsWithTheErrorsDebugForm) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     // What main's `ThreadPool::build(0).unwrap()` would do: the panic is unwrap's, not assert!'s.
     EXPECT_EXIT(rs::run_as_main([] { [[maybe_unused]] auto pool = ThreadPool::build(0).unwrap(); }), testing::ExitedWithCode(101),
-                "called `Result::unwrap\\(\\)` on an `Err` value: PoolCreationError");
+                rust_text::as_regex(rust_text::unwrap_err + "PoolCreationError"));
 }

@@ -6,46 +6,14 @@
 #include <string>
 
 #include "dropped_jobs.hpp"
-#include "http_client.hpp"
-#include "server_process.hpp"
 
 using namespace support;
-using namespace std::chrono_literals;
 
-namespace {
-
-// Long, so that a `/sleep` that was served could not finish within the requests' deadline.
-constexpr auto delay = 5s;
-constexpr auto deadline = 2s;
-
-class Stage03_DroppedJobs : public testing::TestWithParam<std::string> {
-protected:
-    std::unique_ptr<ServerProcess> start() {
-        return ServerProcess::start({.stage = "03-empty-pool", .target = GetParam(), .slow_request_delay = delay});
-    }
+struct Stage03_DroppedJobs : DroppedJobsServer {
+    Stage03_DroppedJobs() : DroppedJobsServer("03-empty-pool") {}
 };
-
-}  // namespace
-
-TEST_P(Stage03_DroppedJobs, EveryConnectionClosesWithoutAResponse) {
-    auto server = start();
-    // Closed, or reset (the request was never read): either way promptly, with nothing sent.
-    const auto records = send_concurrently(server->address(), one_request_of_each_kind(), deadline);
-    EXPECT_EQ(not_closed_unanswered(records), "");
-}
-
-TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
-    auto server = start();
-    for (int round = 1; round <= 3; ++round) {
-        const auto record = send_request(server->address(), {.label = "/ #" + std::to_string(round), .path = "/"}, deadline);
-        EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
-    }
-    // The empty connection that ends stage 01's server never reaches handle_connection here.
-    (void)connect_and_close(server->address(), deadline);
-    EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
-    server->kill_and_wait();  // so that stderr is read to its end
-    EXPECT_EQ(server->stderr_text(), "") << "no panic";
-}
+TEST_P(Stage03_DroppedJobs, EveryConnectionClosesWithoutAResponse) { expect_every_connection_closed_unanswered(*start()); }
+TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) { expect_it_keeps_accepting_and_never_panics(*start()); }
 
 INSTANTIATE_TEST_SUITE_P(Stage03, Stage03_DroppedJobs,
                          testing::Values("no-listing-03-define-execute", "listing-21-13", "listing-21-13-build",

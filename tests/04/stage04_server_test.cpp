@@ -6,42 +6,14 @@
 #include <string>
 
 #include "dropped_jobs.hpp"
-#include "http_client.hpp"
-#include "server_process.hpp"
 
 using namespace support;
-using namespace std::chrono_literals;
 
-namespace {
-
-constexpr auto delay = 5s;  // a served `/sleep` could not finish within the deadline
-constexpr auto deadline = 2s;
-
-class Stage04_DroppedJobs : public testing::TestWithParam<std::string> {
-protected:
-    std::unique_ptr<ServerProcess> start() {
-        return ServerProcess::start({.stage = "04-channel", .target = GetParam(), .slow_request_delay = delay});
-    }
+struct Stage04_DroppedJobs : DroppedJobsServer {
+    Stage04_DroppedJobs() : DroppedJobsServer("04-channel") {}
 };
-
-}  // namespace
-
-TEST_P(Stage04_DroppedJobs, EveryConnectionClosesWithoutAResponse) {
-    auto server = start();
-    const auto records = send_concurrently(server->address(), one_request_of_each_kind(), deadline);
-    EXPECT_EQ(not_closed_unanswered(records), "");
-}
-
-TEST_P(Stage04_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
-    auto server = start();
-    for (int round = 1; round <= 3; ++round) {
-        const auto record = send_request(server->address(), {.label = "/ #" + std::to_string(round), .path = "/"}, deadline);
-        EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
-    }
-    EXPECT_FALSE(server->wait_for_exit(300ms).has_value()) << "the server must still run";
-    server->kill_and_wait();  // so that stderr is read to its end
-    EXPECT_EQ(server->stderr_text(), "") << "no panic";
-}
+TEST_P(Stage04_DroppedJobs, EveryConnectionClosesWithoutAResponse) { expect_every_connection_closed_unanswered(*start()); }
+TEST_P(Stage04_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) { expect_it_keeps_accepting_and_never_panics(*start()); }
 
 INSTANTIATE_TEST_SUITE_P(Stage04, Stage04_DroppedJobs, testing::Values("listing-21-16", "listing-21-17"),
                          [](const auto& listing) { return as_test_name(listing.param); });

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "rs/panic.hpp"
+#include "rust_messages.hpp"
 #include "thread_pool.hpp"
 
 using hello::Job;
@@ -65,7 +66,7 @@ TEST(Stage05_Pool, ExecuteSendsUntilTheReceiverIsGoneThenPanicsWithSendError) {
             std::this_thread::sleep_for(10ms);
         } catch (const rs::Panic& panic) {
             panicked = true;
-            EXPECT_EQ(panic.message(), "called `Result::unwrap()` on an `Err` value: SendError { .. }");
+            EXPECT_EQ(panic.message(), rust_text::unwrap_send_error);
         }
     }
     EXPECT_TRUE(panicked) << "execute() must panic once the receiver is gone";

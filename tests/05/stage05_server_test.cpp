@@ -11,6 +11,7 @@
 #include "http_client.hpp"
 #include "observation.hpp"
 #include "pool_checks.hpp"
+#include "rust_messages.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -47,7 +48,7 @@ TEST(Stage05_Listing21_19, SendingToTheDroppedReceiverPanicsMainAndEndsTheServer
     observe({.saw = std::to_string(records.size()) + " request(s) sent, then the server " + status->describe(), .shows = "execute's send(job).unwrap() panicked on main: the receiver had gone with the workers' threads", .expected = "exit status 101 and SendError { .. }"});
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     const auto stderr_text = server->stderr_text();
-    EXPECT_NE(stderr_text.find("thread 'main' panicked at"), std::string::npos) << stderr_text;
-    EXPECT_NE(stderr_text.find("called `Result::unwrap()` on an `Err` value: SendError { .. }"), std::string::npos)
+    EXPECT_NE(stderr_text.find(rust_text::main_panicked), std::string::npos) << stderr_text;
+    EXPECT_NE(stderr_text.find(rust_text::unwrap_send_error), std::string::npos)
         << stderr_text;
 }

@@ -10,7 +10,10 @@
 
 #include "http_client.hpp"
 #include "observation.hpp"
+#include "pool_behaviour.hpp"
 #include "pool_checks.hpp"
+#include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -19,7 +22,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto delay = 500ms;  // long enough that a loaded machine's latencies stay small beside it
-const std::string worker_panic = "thread '<unnamed>' panicked at";
+const std::string worker_panic = rust_text::worker_panicked;
 
 std::unique_ptr<ServerProcess> start_listing_21_20() {
     return ServerProcess::start({.stage = "06-working-pool", .target = "listing-21-20", .slow_request_delay = delay});
@@ -56,12 +59,10 @@ INSTANTIATE_TEST_SUITE_P(, Stage06_Server, testing::ValuesIn(pool_servers),
 
 TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
     auto server = start_server();
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-
     // Four delays of work in about one delay. Above 2, no worker can have served two of them.
-    const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay), .shows = "side by side, one per worker", .expected = "parallelism between 2.5 and 4.4"});
+    double parallelism = 0;
+    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(*server, delay, "side by side, one per worker",
+                                                "parallelism between 2.5 and 4.4", parallelism));
     EXPECT_GT(parallelism, 2.5) << "four /sleep should overlap";
     EXPECT_LE(parallelism, 4.4);
 
@@ -110,27 +111,20 @@ TEST_F(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     auto server = start_listing_21_20();
     (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
-    EXPECT_NE(server->stderr_text().find("called `Option::unwrap()` on a `None` value"), std::string::npos);
+    EXPECT_NE(server->stderr_text().find(rust_text::unwrap_none), std::string::npos);
     // The worker's line is on stdout, the panic on stderr: two pipes, read by two threads, in no set order.
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return !worker_job_ids(lines).empty(); }, 5s));
     const auto before = worker_job_ids(server->stdout_lines());
     ASSERT_EQ(before.size(), 1U);
     const int dead_worker = before.front();
 
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-    // Three workers left: three sleeps at once, the fourth after them. (Two left would finish only
-    // two by one delay; four left, all four.)
-    const auto finishes = sorted_finishes(records, delay);
-    EXPECT_LT(finishes[2], 1.7) << "three workers should be left, running three sleeps side by side";
-    EXPECT_GE(finishes[3], 1.9) << "only three workers should be left: the fourth sleep waits";
-    EXPECT_FALSE(server->wait_for_exit(0ms).has_value()) << "the server itself keeps running";
+    ASSERT_NO_FATAL_FAILURE(like_21_20::expect_three_workers_left(*server, delay));
 
     server->kill_and_wait();
     const auto ids = worker_job_ids(server->stdout_lines());
     ASSERT_EQ(ids.size(), 5U);
     EXPECT_EQ(std::count(ids.begin() + 1, ids.end(), dead_worker), 0) << "worker " << dead_worker << " should be gone";
-    EXPECT_EQ(occurrences(server->stderr_text(), "PoisonError"), 0U) << "the lock was not held: nothing is poisoned";
+    EXPECT_EQ(occurrences(server->stderr_text(), rust_text::poison_error_type), 0U) << "the lock was not held: nothing is poisoned";
 }
 
 // Listing 21-20 only (stage 09's workers survive a failing job: tests/09).
@@ -142,17 +136,7 @@ TEST_F(Stage06_Server, FourEmptyConnectionsLeaveNoWorkerAndTheNextRequestPanicsM
     for (int i = 0; i < 4; ++i) (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s, 4)) << server->stderr_text();
 
-    const auto after = request_until_exit(*server);
-    ASSERT_TRUE(after.status.has_value()) << "the server should have ended; stderr: " << server->stderr_text();
-    EXPECT_TRUE(after.status->exited) << after.status->describe();
-    EXPECT_EQ(after.status->code, 101) << after.status->describe();
-    for (const auto& record : after.records) {
-        EXPECT_NE(record.outcome, Outcome::Response) << record.label << " was answered";
-    }
-    EXPECT_NE(server->stderr_text().find("thread 'main' panicked at"), std::string::npos) << server->stderr_text();
-    EXPECT_NE(server->stderr_text().find("called `Result::unwrap()` on an `Err` value: SendError { .. }"),
-              std::string::npos)
-        << server->stderr_text();
+    ASSERT_NO_FATAL_FAILURE(like_21_20::expect_main_panicked_on_send(*server, request_until_exit(*server)));
     const auto ids = worker_job_ids(server->stdout_lines());  // complete: the server has exited
     EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3})) << "each worker took one and died";
 }

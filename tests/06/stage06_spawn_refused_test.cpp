@@ -9,6 +9,7 @@
 
 #include "proc_status.hpp"
 #include "rs/panic.hpp"
+#include "rust_messages.hpp"
 #include "thread_pool.hpp"
 
 TEST(Stage06_ThreadPool, APoolTheOsCannotGiveItsThreadsPanicsOnMainAndExits101) {
@@ -23,6 +24,6 @@ TEST(Stage06_ThreadPool, APoolTheOsCannotGiveItsThreadsPanicsOnMainAndExits101) 
             std::_Exit(0);
         },
         testing::ExitedWithCode(101),
-        "thread 'main' panicked at common/rs/thread.cpp:[0-9]+:[0-9]+:\n"
-        "failed to spawn thread: Os \\{ code: 11, kind: WouldBlock, message: \"Resource temporarily unavailable\" \\}");
+        rust_text::as_regex(rust_text::main_panicked) + "common/rs/thread\\.cpp:[0-9]+:[0-9]+:\n" +
+            rust_text::as_regex(rust_text::spawn_failed_would_block));
 }

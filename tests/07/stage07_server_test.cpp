@@ -6,7 +6,10 @@
 
 #include "http_client.hpp"
 #include "observation.hpp"
+#include "pool_behaviour.hpp"
 #include "pool_checks.hpp"
+#include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -15,8 +18,8 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto delay = 500ms;  // long enough that a loaded machine's latencies stay small beside it
-const std::string worker_panic = "thread '<unnamed>' panicked at";
-const std::string poisoned = "called `Result::unwrap()` on an `Err` value: PoisonError { .. }";
+const std::string worker_panic = rust_text::worker_panicked;
+const std::string poisoned = rust_text::unwrap_poison_error;
 
 std::unique_ptr<ServerProcess> start_listing(const char* target) {
     return ServerProcess::start({.stage = "07-while-let-bug", .target = target, .slow_request_delay = delay});
@@ -29,11 +32,10 @@ std::unique_ptr<ServerProcess> start_literal_translation() { return start_listin
 
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     auto server = start_listing_21_21();
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-
-    const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced", .expected = "parallelism between 0.6 and 1.5 (one /sleep at a time)"});
+    double parallelism = 0;
+    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(
+        *server, delay, "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced",
+        "parallelism between 0.6 and 1.5 (one /sleep at a time)", parallelism));
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
     server->kill_and_wait();
@@ -42,15 +44,10 @@ TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
 
 TEST(Stage07_Server, RootWaitsBehindASleepWhileThreeWorkersAreIdle) {
     auto server = start_listing_21_21();
-    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
-                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
-    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
-    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
-    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / std::chrono::duration<double>(delay), 2) + " delays after it", .shows = "it waited for the /sleep job, though three workers were idle", .expected = "`/` to end at least 0.9 delays after /sleep started"});
     // `/`, sent a quarter into the delay, is received only once the /sleep job is done and its
     // worker's guard is dropped at the end of the loop body.
-    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` should wait for `/sleep`";
-    EXPECT_GT(records[1].seconds(), 0.4 * std::chrono::duration<double>(delay).count());
+    ASSERT_NO_FATAL_FAILURE(
+        expect_root_waits_behind_sleep(*server, delay, "it waited for the /sleep job, though three workers were idle"));
 }
 
 TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
@@ -67,17 +64,10 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
     const auto log = server->stderr_text();
     observe({.saw = "one empty connection: " + std::to_string(occurrences(log, worker_panic)) + " workers panicked, " + std::to_string(occurrences(log, poisoned)) + " of them on the poisoned lock", .shows = "the job panicked holding the guard, which poisoned the mutex for the other three", .expected = "1 unwrap on None, then 3 PoisonError panics"});
     EXPECT_EQ(occurrences(log, worker_panic), 4U) << log;
-    EXPECT_EQ(occurrences(log, "called `Option::unwrap()` on a `None` value"), 1U) << log;
+    EXPECT_EQ(occurrences(log, rust_text::unwrap_none), 1U) << log;
     EXPECT_EQ(occurrences(log, poisoned), 3U) << "the three other workers die on the poisoned lock\n" << log;
     EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U) << "only one job ever ran";
-    EXPECT_TRUE(after.status->exited) << after.status->describe();
-    EXPECT_EQ(after.status->code, 101) << after.status->describe();
-    for (const auto& record : after.records) {
-        EXPECT_NE(record.outcome, Outcome::Response) << record.label << " was answered";
-    }
-    EXPECT_NE(server->stderr_text().find("called `Result::unwrap()` on an `Err` value: SendError { .. }"),
-              std::string::npos)
-        << server->stderr_text();
+    like_21_20::expect_main_panicked_on_send(*server, after);
 }
 
 // The literal translation's four sleeps side by side, a fifth waiting, `/` answered meanwhile: stage
@@ -88,14 +78,8 @@ TEST(Stage07_LiteralServer, AnEmptyConnectionEndsOnlyItsWorkerAndPoisonsNothing)
     (void)connect_and_close(server->address(), 50ms);
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
 
-    const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
-    // Three workers left: three sleeps at once, the fourth after them (two left would finish only two).
-    const auto finishes = sorted_finishes(records, delay);
-    EXPECT_LT(finishes[2], 1.7) << "three workers should be left, running three sleeps side by side";
-    EXPECT_GE(finishes[3], 1.9) << "only three workers should be left: the fourth sleep waits";
-    EXPECT_FALSE(server->wait_for_exit(0ms).has_value()) << "the server itself keeps running";
+    ASSERT_NO_FATAL_FAILURE(like_21_20::expect_three_workers_left(*server, delay));
     server->kill_and_wait();
     EXPECT_EQ(occurrences(server->stderr_text(), worker_panic), 1U) << server->stderr_text();
-    EXPECT_EQ(occurrences(server->stderr_text(), "PoisonError"), 0U) << server->stderr_text();
+    EXPECT_EQ(occurrences(server->stderr_text(), rust_text::poison_error_type), 0U) << server->stderr_text();
 }

@@ -11,24 +11,15 @@ using hello::ThreadPool;
 using support::JobProbe;
 using support::OpenGateOnExit;
 
-namespace {
-
-constexpr std::size_t workers = 4;
-constexpr auto deadline = 5s;
-
-}  // namespace
+using support::pool_deadline;
+using support::pool_workers;
 
 TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
     auto probe = JobProbe::make();
     const OpenGateOnExit release(probe);
-    auto pool = ThreadPool(workers);
-    for (std::size_t i = 0; i < workers; ++i) {
-        pool.execute([probe] {
-            auto running = probe->enter();
-            probe->wait_at_gate(deadline);
-        });
-    }
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running >= 1; }, deadline))
+    auto pool = ThreadPool(pool_workers);
+    support::hold_jobs_at_the_gate(pool, probe, pool_workers);
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running >= 1; }, pool_deadline))
         << "a job should be running, held at the gate";
     // Three workers are idle and three jobs are queued, but the running job's worker holds the lock
     // the others need to receive. Give a pool that released it time to start a second job.
@@ -36,7 +27,7 @@ TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
         << "a second job started while the first was running: the lock was not held through the job";
 
     probe->open_gate();
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == workers; }, deadline));
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == pool_workers; }, pool_deadline));
     support::observe({.saw = "four jobs held at a gate, four workers: at most " + std::to_string(probe->counts().peak_running) + " ran at once", .shows = "the worker running a job holds the lock the idle three need", .expected = "at most 1 at once"});
     EXPECT_EQ(probe->counts().peak_running, 1U) << "the jobs should have run one after another";
 }

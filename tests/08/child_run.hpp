@@ -17,13 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "server_process.hpp"
+
 namespace stage08 {
 
 struct ChildOutcome {
     bool still_running_at_deadline = false;  // then killed (SIGKILL) and reaped
-    bool exited = false;
-    int exit_code = -1;
-    int signal = 0;
+    support::ExitStatus status;  // how it ended, if not still running
     std::string out;
     std::string err;
 };
@@ -79,12 +79,7 @@ inline ChildOutcome run_in_child(const std::function<void()>& body, std::chrono:
     }
     out_reader.join();
     err_reader.join();
-    if (WIFEXITED(status)) {
-        outcome.exited = true;
-        outcome.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        outcome.signal = WTERMSIG(status);
-    }
+    outcome.status = support::decode_wait_status(status);
     return outcome;
 }
 

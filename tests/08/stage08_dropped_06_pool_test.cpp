@@ -11,6 +11,7 @@
 #include "job_probe.hpp"
 #include "pool_checks.hpp"
 #include "process_threads.hpp"
+#include "rust_messages.hpp"
 #include "thread_pool.hpp"
 
 using namespace std::chrono_literals;
@@ -19,12 +20,8 @@ using support::JobProbe;
 using support::OpenGateOnExit;
 using support::occurrences;
 
-namespace {
-
-constexpr std::size_t workers = 4;
-constexpr auto deadline = 5s;
-
-}  // namespace
+using support::pool_deadline;
+using support::pool_workers;
 
 TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerPanics) {
     const std::size_t threads_before = stage08::baseline_threads();
@@ -33,23 +30,20 @@ TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerP
     // The panics are printed to stderr (fd 2); the test reads them back from there.
     testing::internal::CaptureStderr();
     {
-        auto pool = ThreadPool(workers);
-        pool.execute([probe] {
-            auto running = probe->enter();
-            probe->wait_at_gate(deadline);
-        });
-        ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, deadline));
+        auto pool = ThreadPool(pool_workers);
+        support::hold_jobs_at_the_gate(pool, probe, 1);
+        ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, pool_deadline));
     }  // the implicit destructor: ~Sender, then ~vector<Worker> (each ~JoinHandle detaches)
     EXPECT_EQ(probe->counts().finished, 0U) << "the destructor must not wait for the running job";
 
     probe->open_gate();
-    EXPECT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == 1; }, deadline))
+    EXPECT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == 1; }, pool_deadline))
         << "the job keeps running on its detached thread";
-    EXPECT_TRUE(stage08::wait_for_live_threads(threads_before, deadline)) << "every worker thread must end";
+    EXPECT_TRUE(stage08::wait_for_live_threads(threads_before, pool_deadline)) << "every worker thread must end";
     const std::string errors = testing::internal::GetCapturedStderr();
 
-    EXPECT_EQ(occurrences(errors, "thread '<unnamed>' panicked at"), workers) << errors;
-    EXPECT_EQ(occurrences(errors, "called `Result::unwrap()` on an `Err` value: RecvError"), 1U) << errors;
-    EXPECT_EQ(occurrences(errors, "called `Result::unwrap()` on an `Err` value: PoisonError { .. }"), workers - 1)
+    EXPECT_EQ(occurrences(errors, rust_text::worker_panicked), pool_workers) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_recv_error), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_poison_error), pool_workers - 1)
         << errors;
 }

@@ -10,6 +10,7 @@
 
 #include "child_run.hpp"
 #include "rs/print.hpp"
+#include "rust_messages.hpp"
 #include "thread_pool.hpp"
 
 using namespace std::chrono_literals;
@@ -24,17 +25,17 @@ TEST(Stage08_SenderDroppedPool, EveryWorkerPanicsThenJoinUnwrapPanicsInTheDestru
         10s);
     SCOPED_TRACE("stdout:\n" + child.out + "stderr:\n" + child.err);
     ASSERT_FALSE(child.still_running_at_deadline) << "the destructor must end the process, not hang";
-    EXPECT_TRUE(child.exited && child.exit_code == 101) << "exit " << child.exit_code << ", signal " << child.signal;
+    EXPECT_TRUE(child.status.exited && child.status.code == 101) << child.status.describe();
 
-    const std::string recv_error = "called `Result::unwrap()` on an `Err` value: RecvError\n";
-    const std::string poisoned = "called `Result::unwrap()` on an `Err` value: PoisonError { .. }\n";
-    const std::string main_panic = "thread 'main' panicked at ";
-    const std::string join_error = "called `Result::unwrap()` on an `Err` value: Any { .. }\n";
+    const std::string recv_error = rust_text::unwrap_recv_error + "\n";
+    const std::string poisoned = rust_text::unwrap_poison_error + "\n";
+    const std::string main_panic = rust_text::main_panicked;
+    const std::string join_error = rust_text::unwrap_join_error + "\n";
     EXPECT_EQ(stage08::count_of(child.err, recv_error), 1) << "one worker finds the channel closed";
     // Worker 0 has panicked (either way) before main's join on it returns; the others may not have
     // got to the lock before the process ended.
     EXPECT_LE(stage08::count_of(child.err, poisoned), 3) << "the other workers find the mutex poisoned";
-    EXPECT_EQ(stage08::count_of(child.err, "thread '<unnamed>' panicked at "),
+    EXPECT_EQ(stage08::count_of(child.err, rust_text::worker_panicked),
               1 + stage08::count_of(child.err, poisoned)) << "every panic but main's is a worker's";
     EXPECT_EQ(stage08::count_of(child.err, main_panic), 1);
     EXPECT_EQ(stage08::count_of(child.err, join_error), 1) << "join() returned Err, and unwrap() panicked";

@@ -16,6 +16,8 @@
 #include "observation.hpp"
 #include "pool_checks.hpp"
 #include "rs/net.hpp"
+#include "rust_messages.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 #include "shutdown_log.hpp"
 
@@ -97,26 +99,14 @@ TEST_P(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
     // (Stage 09: SIGTERM once both jobs have been taken.)
     constexpr auto delay = 1000ms;
     auto server = start_server(delay);
-    std::atomic<bool> answered{false};
-    std::vector<RequestRecord> records;
-    std::jthread clients([&] {
-        records = send_concurrently(server->address(), same_request("/sleep", 2));
-        answered = true;
-    });
+    SleepsInFlight sleeps(*server, 2);
     if (GetParam().stops_on_sigterm) {
         ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s));
         server->send_signal(SIGTERM);
     }
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
-    EXPECT_FALSE(answered.load()) << "the shutdown must have begun while both /sleep were in flight";
-    clients.join();
-    for (const auto& record : records) {
-        ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
-        EXPECT_EQ(record.response.status, 200) << record.label;
-    }
-    const auto status = server->wait_for_exit(10s);
-    ASSERT_TRUE(status.has_value());
-    EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
+    EXPECT_FALSE(sleeps.answered()) << "the shutdown must have begun while both /sleep were in flight";
+    ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once both are answered"));
     EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 2U);
 }
 
@@ -157,9 +147,9 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
     ASSERT_TRUE(status.has_value()) << "once the idle client has gone, the server ends";
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     const auto errors = server->stderr_text();
-    EXPECT_EQ(occurrences(errors, "called `Option::unwrap()` on a `None` value"), 1U) << errors;
-    EXPECT_EQ(occurrences(errors, "thread 'main' panicked at"), 1U) << errors;
-    EXPECT_EQ(occurrences(errors, "called `Result::unwrap()` on an `Err` value: Any { .. }"), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_none), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::main_panicked), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_join_error), 1U) << errors;
 }
 
 TEST(Stage08_IdleClient, WithAReadTimeoutTheShutdownEndsWithAPanicExit101) {
@@ -179,16 +169,12 @@ TEST(Stage08_IdleClient, WithAReadTimeoutTheShutdownEndsWithAPanicExit101) {
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     EXPECT_GE(exited_after, 1500ms) << "the server ended because the 2 s timeout expired, not before";
     const auto errors = server->stderr_text();
-    EXPECT_EQ(occurrences(errors, "called `Result::unwrap()` on an `Err` value: Os { code: 11, kind: WouldBlock"), 1U)
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_err + rust_text::would_block), 1U)
         << errors;
-    EXPECT_EQ(occurrences(errors, "thread 'main' panicked at"), 1U) << errors;
-    EXPECT_EQ(occurrences(errors, "called `Result::unwrap()` on an `Err` value: Any { .. }"), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::main_panicked), 1U) << errors;
+    EXPECT_EQ(occurrences(errors, rust_text::unwrap_join_error), 1U) << errors;
 
-    ASSERT_TRUE(idle.set_read_timeout(2000ms).is_ok());
-    char byte = 0;
-    auto got = idle.read(std::span<char>(&byte, 1));
-    ASSERT_TRUE(got.is_ok()) << got.error().debug();
-    EXPECT_EQ(got.value(), 0U) << "the idle client's connection is closed without a response";
+    ASSERT_NO_FATAL_FAILURE(expect_closed_without_response(idle));
 }
 
 TEST(Stage08_IdleClient, WithAReadTimeoutTwoPromptRequestsStillShutDownGracefully) {

@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "job_probe.hpp"
+#include "rust_messages.hpp"
 #include "terminate_report.hpp"
 #include "thread_pool.hpp"
 
@@ -15,9 +16,10 @@ using namespace std::chrono_literals;
 using hello::ThreadPool;
 using support::JobProbe;
 
+using support::pool_workers;
+
 namespace {
 
-constexpr std::size_t workers = 4;
 // Longer than any test here: the held jobs must still be at the gate when the pool is destroyed.
 constexpr auto hold = 10s;
 
@@ -33,14 +35,10 @@ TEST(Stage08_StdThreadPoolDeathTest, DestroyingItWhileItsWorkersRunJobsTerminate
             std::set_terminate(__gnu_cxx::__verbose_terminate_handler);
             auto probe = JobProbe::make();
             {
-                auto pool = ThreadPool(workers);
-                for (std::size_t i = 0; i < workers; ++i) {
-                    pool.execute([probe] {
-                        auto running = probe->enter();
-                        probe->wait_at_gate(hold);
-                    });
-                }
-                if (!probe->wait_until([](const auto& counts) { return counts.running == workers; }, 5s)) {
+                auto pool = ThreadPool(pool_workers);
+                support::hold_jobs_at_the_gate(pool, probe, pool_workers, hold);
+                if (!probe->wait_until([](const auto& counts) { return counts.running == pool_workers; },
+                                       support::pool_deadline)) {
                     std::_Exit(2);
                 }
             }  // ~Sender, then ~vector<Worker>: the first ~std::thread finds its thread joinable
@@ -58,8 +56,8 @@ TEST(Stage08_StdThreadPoolDeathTest, IdleWorkersFindTheChannelClosedBeforeTheFir
     EXPECT_EXIT(
         {
             std::set_terminate(stage08::report_terminate_and_abort);
-            { auto pool = ThreadPool(workers); }
+            { auto pool = ThreadPool(pool_workers); }
             std::_Exit(0);
         },
-        testing::KilledBySignal(SIGABRT), "called `Result::unwrap\\(\\)` on an `Err` value: RecvError");
+        testing::KilledBySignal(SIGABRT), rust_text::as_regex(rust_text::unwrap_recv_error));
 }

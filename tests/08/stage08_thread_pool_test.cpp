@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "job_probe.hpp"
+#include "pool_behaviour.hpp"
 #include "process_threads.hpp"
 #include "thread_pool.hpp"
 
@@ -23,12 +24,8 @@ using Clock = std::chrono::steady_clock;
 #error "Meson defines POOL_SUITE, e.g. Stage08_ThreadPool_21_24"
 #endif
 
-namespace {
+using support::pool_deadline;
 
-// How long anything the pool should do at once may take; reached only when the pool is broken.
-constexpr auto deadline = 5s;
-
-}  // namespace
 
 TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
     constexpr std::size_t jobs = 4;
@@ -42,16 +39,11 @@ TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorR
     Clock::time_point destructor_returned;
     {
         auto pool = ThreadPool(1);
-        for (std::size_t i = 0; i < jobs; ++i) {
-            pool.execute([probe] {
-                auto running = probe->enter();
-                probe->wait_at_gate(deadline);
-            });
-        }
+        support::hold_jobs_at_the_gate(pool, probe, jobs);
         // The one worker holds the first job at the gate; the other three wait in the channel.
-        ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, deadline));
+        ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, pool_deadline));
         opener = std::jthread([&] {
-            if (destroying.try_acquire_for(deadline)) std::this_thread::sleep_for(300ms);
+            if (destroying.try_acquire_for(pool_deadline)) std::this_thread::sleep_for(300ms);
             gate_opened = Clock::now();
             probe->open_gate();
         });
@@ -74,3 +66,10 @@ TEST(POOL_SUITE, DestroyingAnIdlePoolEndsEveryWorkerThread) {
     }
     EXPECT_EQ(stage08::live_threads(), threads_before) << "the destructor joins all four";
 }
+
+// While they run, these pools behave as stage 06's does (tests/support/pool_behaviour.hpp).
+using namespace support::like_21_20;
+
+TEST(POOL_SUITE, FourJobsAllMeetAtAFourWayBarrier) { four_jobs_all_meet_at_a_four_way_barrier<ThreadPool>(); }
+TEST(POOL_SUITE, AFifthJobWaitsUntilAWorkerIsFree) { a_fifth_job_waits_until_a_worker_is_free<ThreadPool>(); }
+TEST(POOL_SUITE, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) { at_most_four_threads_never_the_callers<ThreadPool>(); }

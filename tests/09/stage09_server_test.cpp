@@ -13,6 +13,7 @@
 #include "http_client.hpp"
 #include "pool_checks.hpp"
 #include "rs/net.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -45,27 +46,14 @@ bool printed(ServerProcess& server, const std::vector<std::string>& wanted) {
 TEST(Stage09_Server, SigtermDuringFourSlowRequestsAnswersAllFourThenExitsZero) {
     constexpr auto delay = 1500ms;
     auto server = start_modern_pool(delay);
-    std::atomic<bool> answered{false};
-    std::vector<RequestRecord> records;
-    std::jthread clients([&] {
-        records = send_concurrently(server->address(), same_request("/sleep", pool_size));
-        answered = true;
-    });
+    SleepsInFlight sleeps(*server, pool_size);
     // All four taken by a worker, so all four are sleeping when the signal comes.
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == pool_size; }, 5s));
     server->send_signal(SIGTERM);
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s))
         << "SIGTERM should end the accept loop at once";
-    EXPECT_FALSE(answered.load()) << "the shutdown must have begun while the four /sleep were in flight";
-
-    clients.join();
-    for (const auto& record : records) {
-        ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
-        EXPECT_EQ(record.response.status, 200) << record.label;
-    }
-    const auto status = server->wait_for_exit(10s);
-    ASSERT_TRUE(status.has_value()) << "the server should exit once the four are answered";
-    EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
+    EXPECT_FALSE(sleeps.answered()) << "the shutdown must have begun while the four /sleep were in flight";
+    ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once the four are answered"));
     for (int id = 0; id < pool_size; ++id) {
         EXPECT_TRUE(printed(*server, {"Worker " + std::to_string(id) + " stopped; shutting down."})) << id;
     }
@@ -98,11 +86,7 @@ TEST(Stage09_Server, AnIdleClientHoldsUpASigtermShutdownOnlyUntilTheReadTimeout)
     EXPECT_EQ(occurrences(server->stderr_text(), "the job threw: reading the request: Resource temporarily unavailable"), 1U)
         << server->stderr_text();
 
-    ASSERT_TRUE(idle.set_read_timeout(2000ms).is_ok());
-    char byte = 0;
-    auto got = idle.read(std::span<char>(&byte, 1));
-    ASSERT_TRUE(got.is_ok()) << got.error().debug();
-    EXPECT_EQ(got.value(), 0U) << "the idle client's connection is closed without a response";
+    ASSERT_NO_FATAL_FAILURE(expect_closed_without_response(idle));
 }
 
 TEST(Stage09_Server, AnEmptyConnectionIsLoggedAndAllFourWorkersKeepServing) {

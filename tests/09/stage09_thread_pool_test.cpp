@@ -20,10 +20,10 @@
 using namespace std::chrono_literals;
 using hello::ThreadPool;
 
-namespace {
+using support::pool_workers;
+using support::pool_deadline;
 
-constexpr std::size_t workers = 4;
-constexpr auto deadline = 5s;
+namespace {
 
 // Stands in for std::cout's or std::cerr's buffer while it lives, keeping what the pool prints, so that
 // a test can wait for a line. (The pool writes through std::osyncstream, which writes to this buffer.)
@@ -76,21 +76,21 @@ TEST(Stage09_ThreadPool, AJobThatThrowsLeavesThePoolAtFullStrength) {
     // Rust's pool loses a worker to every panicking job (Stage06_Server.AnEmptyConnectionEndsOnlyTheWorkerThatTookIt).
     // Here each worker catches what its job throws, logs it to stderr and takes the next job.
     CapturedStream errors(std::cerr);
-    auto pool = ThreadPool(workers);
-    for (std::size_t i = 0; i < workers; ++i) {
+    auto pool = ThreadPool(pool_workers);
+    for (std::size_t i = 0; i < pool_workers; ++i) {
         pool.execute([i] { throw std::runtime_error("job " + std::to_string(i) + " failed"); });
     }
     pool.execute([] { throw 42; });  // not a std::exception: caught all the same
-    ASSERT_TRUE(errors.wait_for(": the job threw", deadline, workers + 1)) << errors.text();
-    for (std::size_t i = 0; i < workers; ++i) {
+    ASSERT_TRUE(errors.wait_for(": the job threw", pool_deadline, pool_workers + 1)) << errors.text();
+    for (std::size_t i = 0; i < pool_workers; ++i) {
         EXPECT_EQ(support::occurrences(errors.text(), ": the job threw: job " + std::to_string(i) + " failed\n"), 1U)
             << errors.text();
     }
     EXPECT_EQ(support::occurrences(errors.text(), ": the job threw something that is not a std::exception\n"), 1U);
 
     // Four jobs that can only finish if four workers run them at once.
-    const auto counts = support::run_jobs_meeting_at_a_barrier(pool, workers, deadline);
-    EXPECT_EQ(counts.met_at_barrier, workers) << "a worker was lost to a throwing job";
+    const auto counts = support::run_jobs_meeting_at_a_barrier(pool, pool_workers, pool_deadline);
+    EXPECT_EQ(counts.met_at_barrier, pool_workers) << "a worker was lost to a throwing job";
 }
 
 TEST(Stage09_ThreadPool, DestroyingThePoolRunsEveryJobStillQueued) {
@@ -104,7 +104,7 @@ TEST(Stage09_ThreadPool, DestroyingThePoolRunsEveryJobStillQueued) {
     {
         auto pool = ThreadPool(1);
         pool.execute([&] {
-            saw_destructor = output.wait_for("Shutting down worker 0", deadline);
+            saw_destructor = output.wait_for("Shutting down worker 0", pool_deadline);
             // The stop request follows the line at once; leave it time to come before the queue is read.
             std::this_thread::sleep_for(200ms);
         });

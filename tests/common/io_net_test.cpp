@@ -4,7 +4,9 @@
 #include <deque>
 #include <ranges>
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "rs/fs.hpp"
 #include "rs/io.hpp"
@@ -33,6 +35,25 @@ struct ScriptedReader {
     }
 };
 
+// The first `count` lines BufReader::lines() gives for `text` (handed out as one chunk), how many
+// read() calls they took, and whether lines() then ends.
+struct LinesRead {
+    std::vector<std::string> lines;
+    int reads = 0;
+    bool then_none = false;
+};
+LinesRead read_lines(std::string text, std::size_t count) {
+    ScriptedReader reader;
+    reader.chunks.push_back(std::move(text));
+    BufReader buffered(reader);
+    auto lines = buffered.lines();
+    LinesRead read;
+    for (std::size_t i = 0; i < count; ++i) read.lines.push_back(lines.next().unwrap().unwrap());
+    read.reads = reader.reads;
+    read.then_none = lines.next().is_none();
+    return read;
+}
+
 // A connected pair over loopback: the server side of the listener and a client stream.
 struct Connection {
     TcpStream server;
@@ -59,25 +80,16 @@ TEST(Common_BufReader, ReadsEightKibAtATimeNotAByteAtATime) {
 }
 
 TEST(Common_BufReader, OneReadServesSeveralLines) {
-    ScriptedReader reader;
-    reader.chunks.push_back("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-    BufReader buffered(reader);
-    auto lines = buffered.lines();
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "GET / HTTP/1.1");
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "Host: x");
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "");
-    EXPECT_EQ(reader.reads, 1);
-    EXPECT_TRUE(lines.next().is_none());
+    const auto read = read_lines("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 3);
+    EXPECT_EQ(read.lines, (std::vector<std::string>{"GET / HTTP/1.1", "Host: x", ""}));
+    EXPECT_EQ(read.reads, 1);
+    EXPECT_TRUE(read.then_none);
 }
 
 TEST(Common_BufReader, LinesStripNewlineAndCarriageReturnOnly) {
-    ScriptedReader reader;
-    reader.chunks.push_back("a\nb\r\nc\r\r\n");
-    BufReader buffered(reader);
-    auto lines = buffered.lines();
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "a");
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "b");
-    EXPECT_EQ(lines.next().unwrap().unwrap(), "c\r");
+    const auto read = read_lines("a\nb\r\nc\r\r\n", 3);
+    EXPECT_EQ(read.lines, (std::vector<std::string>{"a", "b", "c\r"}));
+    EXPECT_TRUE(read.then_none);
 }
 
 TEST(Common_BufReader, InvalidUtf8IsAnInvalidDataError) {

@@ -6,6 +6,7 @@
 #include "rs/io.hpp"
 #include "rs/panic.hpp"
 #include "rs/result.hpp"
+#include "rust_messages.hpp"
 
 using rs::Err;
 using rs::None;
@@ -19,7 +20,7 @@ TEST(Common_Option, UnwrapGivesTheValueOrPanicsWithRustsMessage) {
         (void)Option<int>(None).unwrap();
         FAIL() << "unwrap on None must panic";
     } catch (const rs::Panic& panic) {
-        EXPECT_EQ(panic.message(), "called `Option::unwrap()` on a `None` value");
+        EXPECT_EQ(panic.message(), rust_text::unwrap_none);
     }
 }
 
@@ -51,8 +52,8 @@ TEST(Common_Result, UnwrapOnErrPanicsWithTheErrorsDebugForm) {
         FAIL() << "unwrap on Err must panic";
     } catch (const rs::Panic& panic) {
         EXPECT_EQ(panic.message(),
-                  "called `Result::unwrap()` on an `Err` value: "
-                  R"(Os { code: 104, kind: ConnectionReset, message: "Connection reset by peer" })");
+                  rust_text::unwrap_err +
+                      R"(Os { code: 104, kind: ConnectionReset, message: "Connection reset by peer" })");
     }
 }
 
@@ -60,7 +61,7 @@ TEST(Common_Panic, PrintsThreadNameAndCallSiteToStderr) {
     testing::internal::CaptureStderr();
     EXPECT_THROW(rs::panic("boom"), rs::Panic);
     const std::string printed = testing::internal::GetCapturedStderr();
-    EXPECT_EQ(printed.rfind("thread 'main' panicked at ", 0), 0U) << printed;
+    EXPECT_EQ(printed.rfind(rust_text::main_panicked, 0), 0U) << printed;
     EXPECT_NE(printed.find("tests/common/result_panic_test.cpp:"), std::string::npos) << printed;
     EXPECT_NE(printed.find(":\nboom\n"), std::string::npos) << printed;
 }

@@ -12,6 +12,7 @@
 #include "rs/mpsc.hpp"
 #include "rs/sync.hpp"
 #include "rs/thread.hpp"
+#include "rust_messages.hpp"
 
 using namespace std::chrono_literals;
 namespace mpsc = rs::sync::mpsc;
@@ -65,7 +66,7 @@ TEST(Common_Mpsc, SendFailsOnceTheReceiverIsGoneAndHandsTheValueBack) {
     auto sent = sender.send(std::make_unique<int>(42));
     ASSERT_TRUE(sent.is_err());
     EXPECT_EQ(*sent.error().value, 42);
-    EXPECT_EQ(sent.error().debug(), "SendError { .. }");
+    EXPECT_EQ(sent.error().debug(), rust_text::send_error);
 }
 
 TEST(Common_Mpsc, DroppingTheReceiverDropsWhatIsQueued) {
@@ -90,7 +91,7 @@ TEST(Common_Mpsc, SendFailsOnceTheLastSharedOwnerOfTheReceiverIsGone) {
         sender.send(2).unwrap();
         FAIL() << "send() must fail once the receiver is gone";
     } catch (const rs::Panic& panic) {
-        EXPECT_EQ(panic.message(), "called `Result::unwrap()` on an `Err` value: SendError { .. }");
+        EXPECT_EQ(panic.message(), rust_text::unwrap_send_error);
     }
 }
 
@@ -101,7 +102,7 @@ TEST(Common_Mpsc, UnwrapOfAFailedRecvPanicsLikeRust) {
         (void)receiver.recv().unwrap();
         FAIL();
     } catch (const rs::Panic& panic) {
-        EXPECT_EQ(panic.message(), "called `Result::unwrap()` on an `Err` value: RecvError");
+        EXPECT_EQ(panic.message(), rust_text::unwrap_recv_error);
     }
 }
 
@@ -154,13 +155,13 @@ TEST(Common_Mutex, APanicWhileHoldingTheLockPoisonsIt) {
     {
         auto locked = shared->lock();  // an Err that still holds the lock, as Rust's PoisonError does
         ASSERT_TRUE(locked.is_err());
-        EXPECT_EQ(locked.error().debug(), "PoisonError { .. }");
+        EXPECT_EQ(locked.error().debug(), rust_text::poison_error);
     }
     try {
         (void)shared->lock().unwrap();
         FAIL();
     } catch (const rs::Panic& panic) {
-        EXPECT_EQ(panic.message(), "called `Result::unwrap()` on an `Err` value: PoisonError { .. }");
+        EXPECT_EQ(panic.message(), rust_text::unwrap_poison_error);
     }
 }
 
@@ -186,7 +187,7 @@ TEST(Common_Thread, APanicEndsOnlyItsThreadAndJoinReportsIt) {
     const std::string printed = testing::internal::GetCapturedStderr();
     EXPECT_TRUE(joined.is_err());
     EXPECT_EQ(joined.error().message, "worker failed");
-    EXPECT_NE(printed.find("thread '<unnamed>' panicked at "), std::string::npos) << printed;
+    EXPECT_NE(printed.find(rust_text::worker_panicked), std::string::npos) << printed;
 }
 
 TEST(Common_Thread, DroppingAJoinHandleDetachesTheThread) {

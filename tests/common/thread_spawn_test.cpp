@@ -11,6 +11,7 @@
 #include "proc_status.hpp"
 #include "rs/panic.hpp"
 #include "rs/thread.hpp"
+#include "rust_messages.hpp"
 
 namespace {
 
@@ -64,8 +65,8 @@ TEST(Common_ThreadSpawn, RefusedThreadPanicsOnMainAndExits101AsRust) {
             std::_Exit(0);
         },
         testing::ExitedWithCode(101),
-        "thread 'main' panicked at common/rs/thread.cpp:[0-9]+:[0-9]+:\n"
-        "failed to spawn thread: Os \\{ code: 11, kind: WouldBlock, message: \"Resource temporarily unavailable\" \\}\n");
+        rust_text::as_regex(rust_text::main_panicked) + "common/rs/thread\\.cpp:[0-9]+:[0-9]+:\n" +
+            rust_text::as_regex(rust_text::spawn_failed_would_block) + "\n");
 }
 
 // With a smaller stack the same headroom holds a thread: the stack is what the limit bites on.

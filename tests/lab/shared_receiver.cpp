@@ -35,23 +35,31 @@ void count_received(std::vector<thread::JoinHandle<int>> workers) {
     rs::println("received " + std::to_string(received) + " of " + std::to_string(value_count));
 }
 
+// Four workers that start together, each counting the values `receive_one` takes until it says the
+// channel is empty and closed.
+template <class ReceiveOne>
+std::vector<thread::JoinHandle<int>> spawn_workers(ReceiveOne receive_one) {
+    auto all_started = std::make_shared<std::latch>(worker_count);
+    std::vector<thread::JoinHandle<int>> workers;
+    for (std::size_t id = 0; id < worker_count; ++id) {
+        workers.push_back(thread::spawn([receive_one, all_started] {
+            all_started->arrive_and_wait();
+            int received = 0;
+            while (receive_one()) ++received;
+            return received;
+        }));
+    }
+    return workers;
+}
+
 // Rust: error[E0277]: `Receiver<i32>` cannot be shared between threads safely.
 void workers_share_the_receiver() {
     auto [sender, receiver] = mpsc::channel<int>();
     queue_values(std::move(sender));
     auto shared = std::make_shared<mpsc::Receiver<int>>(std::move(receiver));
-
-    auto all_started = std::make_shared<std::latch>(worker_count);
-    std::vector<thread::JoinHandle<int>> workers;
-    for (std::size_t id = 0; id < worker_count; ++id) {
-        workers.push_back(thread::spawn([receiver = shared, all_started] {
-            all_started->arrive_and_wait();
-            int received = 0;
-            while (receiver->recv()) ++received;
-            return received;
-        }));
-    }
-    count_received(std::move(workers));
+    count_received(spawn_workers([receiver = shared] {
+        return receiver->recv().is_ok();  // the four workers at once, on one Receiver
+    }));
 }
 
 // Rust accepts this, and the book writes it: Arc<Mutex<Receiver<Job>>>.
@@ -59,18 +67,9 @@ void workers_share_a_mutex() {
     auto [sender, receiver] = mpsc::channel<int>();
     queue_values(std::move(sender));
     auto shared = std::make_shared<Mutex<mpsc::Receiver<int>>>(std::move(receiver));
-
-    auto all_started = std::make_shared<std::latch>(worker_count);
-    std::vector<thread::JoinHandle<int>> workers;
-    for (std::size_t id = 0; id < worker_count; ++id) {
-        workers.push_back(thread::spawn([receiver = shared, all_started] {
-            all_started->arrive_and_wait();
-            int received = 0;
-            while (receiver->lock().unwrap()->recv()) ++received;
-            return received;
-        }));
-    }
-    count_received(std::move(workers));
+    count_received(spawn_workers([receiver = shared] {
+        return receiver->lock().unwrap()->recv().is_ok();  // one worker at a time
+    }));
 }
 
 int main() {

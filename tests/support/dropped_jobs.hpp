@@ -3,13 +3,22 @@
 // unanswered, whatever was asked.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_client.hpp"
+#include "server_process.hpp"
 
 namespace support {
+
+// Long, so that a `/sleep` that was served could not finish within the requests' deadline.
+inline constexpr std::chrono::milliseconds dropped_jobs_sleep_delay = std::chrono::seconds(5);
+inline constexpr std::chrono::milliseconds dropped_jobs_deadline = std::chrono::seconds(2);
 
 // `/`, `/sleep`, a path that would be a 404, and a connection that sends nothing: all at once.
 [[nodiscard]] inline std::vector<RequestPlan> one_request_of_each_kind() {
@@ -37,5 +46,37 @@ namespace support {
     }
     return target;
 }
+
+// Closed, or reset (the request was never read): either way promptly, with nothing sent.
+inline void expect_every_connection_closed_unanswered(const ServerProcess& server) {
+    const auto records = send_concurrently(server.address(), one_request_of_each_kind(), dropped_jobs_deadline);
+    EXPECT_EQ(not_closed_unanswered(records), "");
+}
+
+inline void expect_it_keeps_accepting_and_never_panics(ServerProcess& server) {
+    using namespace std::chrono_literals;
+    for (int round = 1; round <= 3; ++round) {
+        const RequestPlan plan{.label = "/ #" + std::to_string(round), .path = "/"};
+        const auto record = send_request(server.address(), plan, dropped_jobs_deadline);
+        EXPECT_TRUE(record.closed_without_response()) << record.label << ": " << to_string(record.outcome);
+    }
+    // The empty connection that ends stage 01's server never reaches handle_connection here.
+    (void)connect_and_close(server.address(), dropped_jobs_deadline);
+    EXPECT_FALSE(server.wait_for_exit(300ms).has_value()) << "the server must still run";
+    server.kill_and_wait();  // so that stderr is read to its end
+    EXPECT_EQ(server.stderr_text(), "") << "no panic";
+}
+
+// The fixture of a stage's dropped-jobs tests, parameterised over the stage folder's targets.
+class DroppedJobsServer : public testing::TestWithParam<std::string> {
+protected:
+    explicit DroppedJobsServer(std::string stage) : stage_(std::move(stage)) {}
+    std::unique_ptr<ServerProcess> start() {
+        return ServerProcess::start({.stage = stage_, .target = GetParam(), .slow_request_delay = dropped_jobs_sleep_delay});
+    }
+
+private:
+    std::string stage_;
+};
 
 }  // namespace support

@@ -119,6 +119,23 @@ private:
     std::shared_ptr<JobProbe> probe_;
 };
 
+// The pool size every pool unit test uses (the book's ThreadPool::new(4)), and how long anything the
+// pool should do at once may take: reached only when the pool is broken.
+inline constexpr std::size_t pool_workers = 4;
+inline constexpr std::chrono::milliseconds pool_deadline = std::chrono::seconds(5);
+
+// Gives `pool` `jobs` jobs that each enter the probe and wait at its gate (for at most `hold`).
+template <class Pool>
+void hold_jobs_at_the_gate(Pool& pool, const std::shared_ptr<JobProbe>& probe, std::size_t jobs,
+                           std::chrono::milliseconds hold = pool_deadline) {
+    for (std::size_t i = 0; i < jobs; ++i) {
+        pool.execute([probe, hold] {
+            auto running = probe->enter();
+            probe->wait_at_gate(hold);
+        });
+    }
+}
+
 // Gives `pool` `jobs` jobs that each wait at a `jobs`-way barrier, and waits (up to twice `deadline`)
 // until every job has finished. The counts say whether they all met: only if `jobs` ran at once.
 template <class Pool>

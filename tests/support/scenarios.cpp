@@ -281,52 +281,44 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
             .book_section = "\"Sending Requests to Threads via Channels\" and \"Implementing the execute Method\" "
                             "(listings 21-18, 21-19)"};
     }
-    if (number == "06") {
+    if (number == "06" || number == "07") {
+        const bool capped = number == "06";  // 07: the lock held through each job
         return Scenario{
-            .summary = "five `/sleep` at once against four workers",
-            .plans = same_request("/sleep", pool_size + 1),
+            .summary = std::string(capped ? "five" : "four") + " `/sleep` at once against four workers",
+            .plans = same_request("/sleep", capped ? pool_size + 1 : pool_size),
             .work_by_path = sleep_work,
-            .what_to_notice = "Four Workers take jobs off one shared channel: four sleeps run side by side, "
-                              "and the fifth waits in the channel until a Worker is free, so it is done after "
-                              "about two delays. The pool caps the threads at four.",
-            .book_section = "\"Implementing the execute Method\" (listing 21-20)"};
+            .what_to_notice =
+                capped ? "Four Workers take jobs off one shared channel: four sleeps run side by side, "
+                         "and the fifth waits in the channel until a Worker is free, so it is done after "
+                         "about two delays. The pool caps the threads at four."
+                       : "Listing 21-21's `while let` keeps the MutexGuard alive to the end of the loop "
+                         "body, so a Worker holds the lock while its job runs and the other three wait "
+                         "for the lock: four workers, one sleep at a time.",
+            .book_section = capped ? "\"Implementing the execute Method\" (listing 21-20)"
+                                   : "the end of the chapter (listing 21-21)"};
     }
-    if (number == "07") {
+    if (number == "08" || number == "09") {
+        const bool on_sigterm = number == "09";  // 08: after two connections, as the book's main does
         return Scenario{
-            .summary = "four `/sleep` at once against four workers",
-            .plans = same_request("/sleep", pool_size),
-            .work_by_path = sleep_work,
-            .what_to_notice = "Listing 21-21's `while let` keeps the MutexGuard alive to the end of the loop "
-                              "body, so a Worker holds the lock while its job runs and the other three wait "
-                              "for the lock: four workers, one sleep at a time.",
-            .book_section = "the end of the chapter (listing 21-21)"};
-    }
-    if (number == "08") {
-        return Scenario{
-            .summary = "`/sleep`, then `/`; the server takes two connections and stops",
-            .plans = {sleep, root_later},
+            .summary = on_sigterm ? "five `/sleep` at once against four workers, and SIGTERM half a delay later"
+                                  : "`/sleep`, then `/`; the server takes two connections and stops",
+            .plans = on_sigterm ? same_request("/sleep", pool_size + 1) : std::vector<RequestPlan>{sleep, root_later},
             .exit_wait = 3 * delay + 5s,
             .show_server_log = true,
             .work_by_path = sleep_work,
-            .what_to_notice = "main takes two connections, then drops the pool: its Drop closes the channel and "
-                              "joins every Worker, so `/sleep` is finished before the server exits with status 0.",
-            .book_section = "the next section, \"Graceful Shutdown and Cleanup\""};
-    }
-    if (number == "09") {
-        return Scenario{
-            .summary = "five `/sleep` at once against four workers, and SIGTERM half a delay later",
-            .plans = same_request("/sleep", pool_size + 1),
-            .exit_wait = 3 * delay + 5s,
-            .show_server_log = true,
-            .work_by_path = sleep_work,
-            .what_to_notice = "The pool as C++ writes it today: four std::jthread workers take jobs from a "
-                              "mutex-guarded queue. SIGTERM arrives while four sleeps run and the fifth waits in "
-                              "the queue: main stops accepting, the pool's destructor asks each worker to stop, "
-                              "and a worker stops only once the queue is empty, so all five are answered before "
-                              "the server exits with status 0.",
-            .book_section = "no section: the chapter ends with stage 08, and this stage goes beyond it",
-            .sigterm_after = delay / 2,
-            .beyond_the_book = true};
+            .what_to_notice =
+                on_sigterm
+                    ? "The pool as C++ writes it today: four std::jthread workers take jobs from a "
+                      "mutex-guarded queue. SIGTERM arrives while four sleeps run and the fifth waits in "
+                      "the queue: main stops accepting, the pool's destructor asks each worker to stop, "
+                      "and a worker stops only once the queue is empty, so all five are answered before "
+                      "the server exits with status 0."
+                    : "main takes two connections, then drops the pool: its Drop closes the channel and "
+                      "joins every Worker, so `/sleep` is finished before the server exits with status 0.",
+            .book_section = on_sigterm ? "no section: the chapter ends with stage 08, and this stage goes beyond it"
+                                       : "the next section, \"Graceful Shutdown and Cleanup\"",
+            .sigterm_after = on_sigterm ? std::optional<std::chrono::milliseconds>(delay / 2) : std::nullopt,
+            .beyond_the_book = on_sigterm};
     }
     if (number == "10" || number == "11") {
         auto plans = same_request("/sleep", async_sleeps);

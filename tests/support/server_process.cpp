@@ -19,9 +19,7 @@ extern char** environ;
 
 namespace support {
 
-namespace {
-
-ExitStatus decode(int status) {
+ExitStatus decode_wait_status(int status) {
     ExitStatus decoded;
     if (WIFEXITED(status)) {
         decoded.exited = true;
@@ -31,6 +29,8 @@ ExitStatus decode(int status) {
     }
     return decoded;
 }
+
+namespace {
 
 // The child's environment: ours, with the workbook's two settings replaced.
 std::vector<std::string> child_environment(const ServerOptions& options) {
@@ -201,7 +201,7 @@ std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds
         int status = 0;
         const pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
-            exit_status_ = decode(status);
+            exit_status_ = decode_wait_status(status);
             // Reaped is not read: the last bytes it wrote may still sit in the pipes. Nobody may judge
             // its output before the pumps have read it to the end.
             wait_for_output_end(10s);
@@ -218,7 +218,7 @@ ExitStatus ServerProcess::kill_and_wait() {
         int status = 0;
         while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
         }
-        exit_status_ = decode(status);
+        exit_status_ = decode_wait_status(status);
         wait_for_output_end(10s);
     }
     return *exit_status_;

@@ -44,6 +44,9 @@ struct ExitStatus {
     [[nodiscard]] std::string describe() const;
 };
 
+// What waitpid()'s status says about how a child ended.
+[[nodiscard]] ExitStatus decode_wait_status(int status);
+
 class ServerProcess {
 public:
     // Starts the server and waits for its Listening line; throws std::runtime_error on failure.

@@ -1,0 +1,103 @@
+// Checks on a running server that the tests of several stages make, written once.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <span>
+#include <string_view>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http_client.hpp"
+#include "observation.hpp"
+#include "paths.hpp"
+#include "pool_checks.hpp"
+#include "rs/net.hpp"
+#include "server_process.hpp"
+
+namespace support {
+
+// `record` is a response with `status_line` and, as its body, the file `file` of the stage folder
+// `stage` (hello.html, 404.html). Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_page(const RequestRecord& record, std::string_view stage, const std::string& status_line,
+                        std::string_view file) {
+    ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+    EXPECT_EQ(record.response.status_line, status_line) << record.label;
+    EXPECT_EQ(record.response.body, stage_file(stage, file)) << record.label;
+}
+
+// Four `/sleep` at once on a server with four workers: all answered; `parallelism` is how many ran side
+// by side (effective_parallelism), observed as `shows` against `expected`. Call it inside
+// ASSERT_NO_FATAL_FAILURE.
+inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::milliseconds delay, const std::string& shows,
+                                const std::string& expected, double& parallelism) {
+    const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
+    ASSERT_EQ(unanswered(records), "");
+    parallelism = effective_parallelism(records, delay);
+    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = shows, .expected = expected});
+}
+
+// A client that connected and sent nothing, once the server has ended: its connection was closed
+// without a byte of response (read() gives 0, end of stream). Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_closed_without_response(rs::net::TcpStream& idle) {
+    using namespace std::chrono_literals;
+    ASSERT_TRUE(idle.set_read_timeout(2000ms).is_ok());
+    char byte = 0;
+    auto got = idle.read(std::span<char>(&byte, 1));
+    ASSERT_TRUE(got.is_ok()) << got.error().debug();
+    EXPECT_EQ(got.value(), 0U) << "the idle client's connection is closed without a response";
+}
+
+// `/sleep`, then `/` a quarter into the delay, on a server that serves one request at a time (`shows`
+// says why, for the observation): `/` can only be answered once `/sleep` is done, so it finishes a whole
+// delay after `/sleep` started, not right after it was sent. (Both answers leave within microseconds of
+// each other, so their finish order alone is not a safe signal.) Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_root_waits_behind_sleep(const ServerProcess& server, std::chrono::milliseconds delay,
+                                           const std::string& shows) {
+    const auto records = send_concurrently(server.address(), {{.label = "/sleep", .path = "/sleep"},
+                                                              {.label = "/", .path = "/", .start_after = delay / 4}});
+    ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
+    ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
+    const std::chrono::duration<double> delay_seconds = delay;
+    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / delay_seconds, 2) + " delays after it", .shows = shows, .expected = "`/` to end at least 0.9 delays after /sleep started"});
+    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` must wait for `/sleep`";
+    // `/` alone takes milliseconds; here it waits out most of the remaining delay.
+    EXPECT_GT(records[1].seconds(), 0.4 * delay_seconds.count());
+}
+
+// `count` `/sleep` sent at once from a thread of their own, so that the test can stop the server while
+// they are in flight.
+class SleepsInFlight {
+public:
+    SleepsInFlight(const ServerProcess& server, int count)
+        : clients_([this, address = server.address(), count] {
+              records_ = send_concurrently(address, same_request("/sleep", count));
+              answered_ = true;
+          }) {}
+
+    [[nodiscard]] bool answered() const { return answered_.load(); }
+
+    // Once the shutdown has begun: every `/sleep` is answered 200, then the server exits with status 0
+    // (`exits_because` says why it should). Call it inside ASSERT_NO_FATAL_FAILURE.
+    void expect_all_answered_then_exit_zero(ServerProcess& server, const std::string& exits_because) {
+        using namespace std::chrono_literals;
+        clients_.join();
+        for (const auto& record : records_) {
+            ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+            EXPECT_EQ(record.response.status, 200) << record.label;
+        }
+        const auto status = server.wait_for_exit(10s);
+        ASSERT_TRUE(status.has_value()) << exits_because;
+        EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server.stderr_text();
+    }
+
+private:
+    std::atomic<bool> answered_{false};
+    std::vector<RequestRecord> records_;
+    std::jthread clients_;  // last: it starts once the rest is built
+};
+
+}  // namespace support
