@@ -21,6 +21,7 @@
 #include "proc_status.hpp"
 #include "scenarios.hpp"
 #include "server_process.hpp"
+#include "terminal.hpp"
 
 using namespace support;
 using namespace std::chrono_literals;
@@ -35,36 +36,23 @@ struct Settings {
     std::vector<std::pair<std::string, std::string>> servers;  // stage, target
 };
 
-[[noreturn]] void usage_error(const std::string& problem) {
-    std::cerr << "workbook-compare: " << problem << "\nusage: workbook-compare [--sleeps N] [--delay-ms D] "
-                                                   "[--throughput-ms T] STAGE TARGET [STAGE TARGET ...]\n";
-    std::exit(2);
-}
-
 Settings parse(int argc, char** argv) {
+    const CommandLine command_line(argc, argv, "workbook-compare",
+                                   "[--sleeps N] [--delay-ms D] [--throughput-ms T] STAGE TARGET [STAGE TARGET ...]");
     Settings settings;
-    std::vector<std::string> positional;
-    for (int i = 1; i < argc; ++i) {
-        const std::string argument = argv[i];
-        auto number = [&]() {
-            if (i + 1 >= argc) usage_error(argument + " needs a value");
-            try {
-                return std::stoi(argv[++i]);
-            } catch (const std::logic_error&) {
-                usage_error(argument + " needs a number");
-            }
-        };
-        if (argument == "--sleeps") settings.sleeps = number();
-        else if (argument == "--delay-ms") settings.delay = std::chrono::milliseconds(number());
-        else if (argument == "--throughput-ms") settings.throughput_for = std::chrono::milliseconds(number());
-        else if (argument.starts_with("--")) usage_error("unknown option " + argument);
-        else positional.push_back(argument);
+    for (const auto& option : command_line.options()) {
+        const auto& name = option.first;
+        if (name == "--sleeps") settings.sleeps = command_line.number(option);
+        else if (name == "--delay-ms") settings.delay = std::chrono::milliseconds(command_line.number(option));
+        else if (name == "--throughput-ms") settings.throughput_for = std::chrono::milliseconds(command_line.number(option));
+        else command_line.error("unknown option " + name);
     }
     if (settings.sleeps < 1 || settings.delay <= 0ms || settings.throughput_for <= 0ms) {
-        usage_error("--sleeps, --delay-ms and --throughput-ms must be positive");
+        command_line.error("--sleeps, --delay-ms and --throughput-ms must be positive");
     }
-    if (positional.empty() || positional.size() % 2 != 0) usage_error("expected STAGE TARGET pairs");
-    for (std::size_t i = 0; i < positional.size(); i += 2) settings.servers.emplace_back(positional[i], positional[i + 1]);
+    const auto& words = command_line.words();
+    if (words.empty() || words.size() % 2 != 0) command_line.error("expected STAGE TARGET pairs");
+    for (std::size_t i = 0; i < words.size(); i += 2) settings.servers.emplace_back(words[i], words[i + 1]);
     return settings;
 }
 

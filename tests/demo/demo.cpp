@@ -43,40 +43,24 @@ struct Arguments {
     bool explain = false;
 };
 
-[[noreturn]] void usage_error(const std::string& problem) {
-    std::cerr << "workbook-demo: " << problem << "\n"
-              << "usage: workbook-demo STAGE TARGET [--delay-ms N] [--width N] [--colour auto|always|never] "
-                 "[--explain]\n";
-    std::exit(exit_cannot_run);
-}
-
 Arguments parse(int argc, char** argv) {
+    const CommandLine command_line(argc, argv, "workbook-demo",
+                                   "STAGE TARGET [--delay-ms N] [--width N] [--colour auto|always|never] [--explain]",
+                                   {"--explain"});
     Arguments arguments;
-    std::vector<std::string> positional;
-    for (int i = 1; i < argc; ++i) {
-        const std::string argument = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage_error(argument + " needs a value");
-            return argv[++i];
-        };
-        try {
-            if (argument == "--delay-ms") arguments.delay = std::chrono::milliseconds(std::stoi(value()));
-            else if (argument == "--width") arguments.width = std::stoi(value());
-            else if (argument == "--colour" || argument == "--color") arguments.colour = value();
-            else if (argument == "--explain") arguments.explain = true;
-            else if (argument.starts_with("--")) usage_error("unknown option " + argument);
-            else positional.push_back(argument);
-        } catch (const std::logic_error&) {
-            usage_error(argument + " needs a number");
-        }
+    for (const auto& option : command_line.options()) {
+        const auto& [name, value] = option;
+        if (name == "--delay-ms") arguments.delay = std::chrono::milliseconds(command_line.number(option));
+        else if (name == "--width") arguments.width = command_line.number(option);
+        else if (name == "--colour" || name == "--color") arguments.colour = value;
+        else if (name == "--explain") arguments.explain = true;
+        else command_line.error("unknown option " + name);
     }
-    if (positional.size() != 2) usage_error("expected STAGE and TARGET");
-    if (arguments.delay <= 0ms) usage_error("--delay-ms must be positive");
-    if (arguments.colour != "auto" && arguments.colour != "always" && arguments.colour != "never") {
-        usage_error("--colour takes auto, always or never");
-    }
-    arguments.stage = positional[0];
-    arguments.target = positional[1];
+    if (command_line.words().size() != 2) command_line.error("expected STAGE and TARGET");
+    if (arguments.delay <= 0ms) command_line.error("--delay-ms must be positive");
+    command_line.check_colour(arguments.colour);
+    arguments.stage = command_line.words()[0];
+    arguments.target = command_line.words()[1];
     return arguments;
 }
 

@@ -42,47 +42,32 @@ struct Arguments {
     std::string colour = "auto";
 };
 
-[[noreturn]] void usage_error(const std::string& problem) {
-    std::cerr << "workbook-flood: " << problem << "\n"
-              << "usage: workbook-flood STAGE TARGET [--requests N] [--delay-ms N] [--ramp-ms N] "
-                 "[--limit-as BYTES|rust] [--give-up-s N] [--width N] [--colour auto|always|never]\n";
-    std::exit(exit_cannot_run);
-}
-
 Arguments parse(int argc, char** argv) {
-    std::vector<std::string> positional;
-    std::vector<std::pair<std::string, std::string>> options;
-    for (int i = 1; i < argc; ++i) {
-        const std::string argument = argv[i];
-        if (!argument.starts_with("--")) {
-            positional.push_back(argument);
-            continue;
-        }
-        if (i + 1 >= argc) usage_error(argument + " needs a value");
-        options.emplace_back(argument, argv[++i]);
+    const CommandLine command_line(argc, argv, "workbook-flood",
+                                   "STAGE TARGET [--requests N] [--delay-ms N] [--ramp-ms N] [--limit-as BYTES|rust] "
+                                   "[--give-up-s N] [--width N] [--colour auto|always|never]");
+    if (command_line.words().size() != 2) command_line.error("expected STAGE and TARGET");
+    const auto& words = command_line.words();
+    Arguments arguments{.stage = words[0], .target = words[1], .plan = default_flood_plan(words[0])};
+    auto& plan = arguments.plan;
+    for (const auto& option : command_line.options()) {
+        const auto& [name, value] = option;
+        if (name == "--requests") plan.requests = command_line.number(option);
+        else if (name == "--delay-ms") plan.delay = std::chrono::milliseconds(command_line.number(option));
+        else if (name == "--ramp-ms") plan.ramp = std::chrono::milliseconds(command_line.number(option));
+        else if (name == "--give-up-s") plan.give_up = std::chrono::seconds(command_line.number(option));
+        else if (name == "--limit-as" && value == "rust") plan.address_space_limit = rust_flood_address_space_limit;
+        else if (name == "--limit-as") plan.address_space_limit = static_cast<std::size_t>(command_line.number(option));
+        else if (name == "--width") arguments.width = command_line.number(option);
+        else if (name == "--colour" || name == "--color") arguments.colour = value;
+        else command_line.error("unknown option " + name);
     }
-    if (positional.size() != 2) usage_error("expected STAGE and TARGET");
-    Arguments arguments{.stage = positional[0], .target = positional[1], .plan = default_flood_plan(positional[0])};
-    for (const auto& [name, value] : options) {
-        try {
-            if (name == "--requests") arguments.plan.requests = std::stoi(value);
-            else if (name == "--delay-ms") arguments.plan.delay = std::chrono::milliseconds(std::stoi(value));
-            else if (name == "--ramp-ms") arguments.plan.ramp = std::chrono::milliseconds(std::stoi(value));
-            else if (name == "--give-up-s") arguments.plan.give_up = std::chrono::seconds(std::stoi(value));
-            else if (name == "--limit-as") arguments.plan.address_space_limit = value == "rust" ? rust_flood_address_space_limit : std::stoull(value);
-            else if (name == "--width") arguments.width = std::stoi(value);
-            else if (name == "--colour" || name == "--color") arguments.colour = value;
-            else usage_error("unknown option " + name);
-        } catch (const std::logic_error&) {
-            usage_error(name + " needs a number");
-        }
+    if (plan.requests < 1 || plan.requests > most_requests) {
+        command_line.error("--requests takes 1 to " + std::to_string(most_requests));
     }
-    const auto& plan = arguments.plan;
-    if (plan.requests < 1 || plan.requests > most_requests) usage_error("--requests takes 1 to " + std::to_string(most_requests));
-    if (plan.delay <= 0ms || plan.ramp < 0ms || plan.give_up <= 0ms) usage_error("the delays must be positive");
-    if (arguments.colour != "auto" && arguments.colour != "always" && arguments.colour != "never") {
-        usage_error("--colour takes auto, always or never");
-    }
+    if (plan.delay <= 0ms || plan.ramp < 0ms || plan.give_up <= 0ms) command_line.error("the delays must be positive");
+    if (plan.address_space_limit && *plan.address_space_limit == 0) command_line.error("--limit-as must be positive");
+    command_line.check_colour(arguments.colour);
     return arguments;
 }
 

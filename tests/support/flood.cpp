@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "rust_messages.hpp"
 #include "terminal.hpp"
 #include "timeline.hpp"
 
@@ -398,7 +399,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         return Verdict{false, measured + ": expected one thread answering one request at a time"};
     }
     if (number == "02" && plan.address_space_limit) {
-        const bool panicked = server_stderr.find("failed to spawn thread") != std::string::npos;
+        const bool panicked = server_stderr.find(rust_text::spawn_failed) != std::string::npos;
         const std::string measured = under + "threads climbed to " + std::to_string(peak) + ", then " +
                                      (run.end ? "the server " + run.end->status.describe() : "the server kept running") +
                                      (panicked ? ", `main` having panicked `failed to spawn thread`" : "") + "; " + all;

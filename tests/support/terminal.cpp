@@ -2,12 +2,48 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 #include <vector>
 
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace support {
+
+CommandLine::CommandLine(int argc, char** argv, std::string program, std::string usage, const std::set<std::string>& flags)
+    : program_(std::move(program)), usage_(std::move(usage)) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (!argument.starts_with("--")) {
+            words_.push_back(argument);
+        } else if (flags.contains(argument)) {
+            options_.emplace_back(argument, "");
+        } else if (i + 1 < argc) {
+            options_.emplace_back(argument, argv[++i]);
+        } else {
+            error(argument + " needs a value");
+        }
+    }
+}
+
+void CommandLine::error(const std::string& problem) const {
+    std::cerr << program_ << ": " << problem << "\nusage: " << program_ << " " << usage_ << "\n";
+    std::exit(exit_cannot_run);
+}
+
+int CommandLine::number(const std::pair<std::string, std::string>& option) const {
+    try {
+        std::size_t used = 0;
+        const int value = std::stoi(option.second, &used);
+        if (used == option.second.size()) return value;
+    } catch (const std::logic_error&) {
+    }
+    error(option.first + " needs a number");
+}
+
+void CommandLine::check_colour(const std::string& colour) const {
+    if (colour != "auto" && colour != "always" && colour != "never") error("--colour takes auto, always or never");
+}
 
 bool use_colour(const std::string& choice) {
     if (choice != "auto") return choice == "always";

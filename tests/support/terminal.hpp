@@ -5,7 +5,10 @@
 #include <cstddef>
 #include <iostream>
 #include <ostream>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server_process.hpp"
 
@@ -16,6 +19,29 @@ namespace support {
 inline constexpr int exit_as_the_book_says = 0;
 inline constexpr int exit_not_as_the_book_says = 1;
 inline constexpr int exit_cannot_run = 2;
+
+// The command line of the demo, the flood and compare: words, and `--name value` options in order
+// (`flags` name the options that take no value). Any problem prints it with the usage line and exits
+// with exit_cannot_run.
+class CommandLine {
+public:
+    CommandLine(int argc, char** argv, std::string program, std::string usage, const std::set<std::string>& flags = {});
+
+    [[nodiscard]] const std::vector<std::string>& words() const { return words_; }
+    [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& options() const { return options_; }
+
+    [[noreturn]] void error(const std::string& problem) const;
+    // An option's value as a whole number, or error().
+    [[nodiscard]] int number(const std::pair<std::string, std::string>& option) const;
+    // error() unless `colour` is auto, always or never.
+    void check_colour(const std::string& colour) const;
+
+private:
+    std::string program_;
+    std::string usage_;
+    std::vector<std::string> words_;
+    std::vector<std::pair<std::string, std::string>> options_;
+};
 
 // "auto": when stdout is a terminal, NO_COLOR is unset and TERM is not dumb; "always" or "never".
 [[nodiscard]] bool use_colour(const std::string& choice);
