@@ -85,7 +85,8 @@ def run_workbook(context, *args):
     run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
                          env=env, stdin=subprocess.DEVNULL)
     if run.returncode != 0:
-        raise DocsError(f"./workbook {' '.join(args)} failed: {run.stderr.strip()}")
+        raise DocsError(f"./workbook {' '.join(args)} failed (status {run.returncode}):\n"
+                        f"{run.stdout.rstrip()}\n{run.stderr.strip()}")
     return run.stdout.lstrip("\n")
 
 
