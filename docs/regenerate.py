@@ -33,7 +33,7 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
                               folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200 by the
                               tests' harness (BUILD/tests/docs/workbook-quote-run, tests/docs/quote_run.cpp);
                               each REQUEST is sent in turn and answered before the next: a path (`/`, `/sleep`)
-                              is `GET path HTTP/1.1`, `empty` connects and closes without a byte; with a
+                              is `GET path HTTP/1.1`, `empty` connects and half-closes without a byte; with a
                               trailing `&` (`/sleep&`) the next request goes 150 ms later, without waiting
                               for the answer (add `| any order` when the lines may then race); `SIGTERM`
                               sends the server that signal (stage 09 then shuts down gracefully). Shows
