@@ -37,8 +37,9 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
                               trailing `&` (`/sleep&`) the next request goes 150 ms later, without waiting
                               for the answer (add `| any order` when the lines may then race); `SIGTERM`
                               sends the server that signal (stage 09 then shuts down gracefully). Shows
-                              stdout and stderr as they interleave (one pipe); when the server exits by itself
-                              the last line is `[process exited with status N]`, otherwise it is killed.
+                              stdout and stderr as they interleave (one pipe); when the server ends by itself
+                              the last line is `[process exited with status N]` (or `[process killed by
+                              signal N]`, 6 for an abort), otherwise it is killed.
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
                               tests/lab/lab_run.py --print: its output, normalised by that script (no
                               addresses, pids, build paths), and how it ended.
@@ -61,6 +62,8 @@ NORMALISATION (applied to the page's block and to the fresh output before compar
 real output):
   - worker ids:  `Worker 3` / `worker 3` -> `Worker <id>`   (which worker takes a job is up to the OS)
   - ports:       `127.0.0.1:41233` -> `127.0.0.1:<port>`     (the server binds port 0; --write shows 7878)
+  - thread ids:  `thread 'main' (6543) panicked` -> `thread 'main' (<tid>) panicked`   (the OS's id of
+                 the thread, which a panic's report names since Rust 1.91: different on every run)
   - sanitizer reports: hex addresses -> `0x<addr>`, `==1234==` -> `==<pid>==`, threads `T12` -> `T<n>`,
     mutexes `M11` -> `M<n>`, stack frame numbers `#5 ` -> `#<n> ` (how many frames a report shows varies).
     Which race ThreadSanitizer reports first varies too: quote such a report through `| grep`.

@@ -7,6 +7,7 @@ key and an unknown path. The normalisation rules accept other worker ids and por
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -92,10 +93,15 @@ def main():
         page.write_text("<!-- output: run 21-10 empty -->\n```text\n```\n")
         written = run("--write", page, extra)
         quoted = page.read_text().splitlines()[2:-1]
-        expect(written.returncode == 0 and len(quoted) == 4 and quoted[0].startswith("Listening on http://127.0.0.1:7878")
-               and quoted[1].startswith("thread 'main' panicked at") and quoted[3] == "[process exited with status 101]",
+        expect(written.returncode == 0 and len(quoted) == 5 and quoted[0].startswith("Listening on http://127.0.0.1:7878")
+               and quoted[1] == "" and re.match(r"thread 'main' \(\d+\) panicked at ", quoted[2])
+               and quoted[4] == "[process exited with status 101]",
                f"--write quotes 21-10's Listening line (stdout), then its panic (stderr), then its exit: {quoted}")
         expect(run("--check", page, extra).returncode == 0, "--check passes on the server's quote as written")
+        page.write_text(re.sub(r"thread 'main' \(\d+\)", "thread 'main' (1)", page.read_text()))
+        expect(run("--check", page, extra).returncode == 0, "another thread id in a panic's report still passes")
+        page.write_text(re.sub(r"thread 'main' \(\d+\) ", "thread 'main' ", page.read_text()))
+        expect(run("--check", page, extra).returncode != 0, "a panic's report without the thread id fails")
         page.write_text(page.read_text().replace("status 101", "status 1"))
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
