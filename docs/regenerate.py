@@ -17,7 +17,9 @@ What it looks at in docs/*.md (and nothing else):
   ```
 
   [text](relative/path#anchor)     with --links: every relative link must lead to a file that exists (and, in a .md
-                                   file, to a heading that exists).
+                                   file, to a heading that exists); and no tracked file of the workbook may
+                                   cite a file outside it (the notes it was written from, a path up and out
+                                   of the tree, an absolute path on one machine: docs/regen/links.py).
 
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
@@ -76,7 +78,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from regen.core import DOCS, ROOT, DocsError, shown  # noqa: E402  (docs/regen/: the parts, one concern each)
 from regen.keys import Context, Producer  # noqa: E402
-from regen.links import check_links, check_test_names  # noqa: E402
+from regen.links import check_links, check_outside_citations, check_test_names  # noqa: E402
 from regen.pages import output_keys, process_page  # noqa: E402
 
 
@@ -88,7 +90,8 @@ def main():
     parser.add_argument("--build-root", type=pathlib.Path, default=ROOT / "build",
                         help="the build folder holding the servers (default: build/)")
     parser.add_argument("--links", action="store_true",
-                        help="also check relative links and their anchors, and the gtest names pages cite")
+                        help="also check relative links and their anchors, the gtest names pages cite, and that "
+                             "no file of the workbook cites a file outside it")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
     parser.add_argument("--compiler", help="the compiler, passed to tests/compile_fail.py (default: its own)")
     args = parser.parse_args()
@@ -105,6 +108,8 @@ def main():
                 check_test_names(page, problems)
         except DocsError as error:
             problems.append(f"{shown(page)}: {error}")
+    if args.links:
+        check_outside_citations(ROOT, problems)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

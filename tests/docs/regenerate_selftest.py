@@ -19,6 +19,7 @@ CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
 sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
+from regen.links import check_outside_citations  # noqa: E402
 from regen.listings import listing_rows  # noqa: E402
 from regen.pages import code_matches  # noqa: E402
 
@@ -121,6 +122,18 @@ def main():
         expect(checked.returncode != 0 and "cites a test that does not exist: Common_Tcp.NoSuchTestAnywhere" in checked.stderr
                and "BindToATakenPortIsAddrInUse" not in checked.stderr,
                "--links refuses a cited gtest that does not exist, accepts one that does")
+
+    # No file of the workbook cites a file outside it (a folder that is no git checkout: every file is read).
+    with tempfile.TemporaryDirectory() as folder:
+        tree = pathlib.Path(folder)
+        outside = {"notes.md": "figures from rust-" + "observed.md", "up.hpp": "// see ../" + "shared/facts.md",
+                   "abs.py": "# from /" + "work/shared/x", "home.md": "in /" + "home/me/notes"}
+        for name, text in {**outside, "fine.md": "see docs/rust-measured.md and /tmp/shape-21-24\n"}.items():
+            (tree / name).write_text(text + "\n")
+        problems = []
+        check_outside_citations(tree, problems)
+        expect(sorted(problem.split(":")[0].rsplit("/", 1)[-1] for problem in problems) == sorted(outside),
+               f"a citation of the notes, of ../shared or of an absolute machine path is refused, others are not: {problems}")
 
     # Normalisation: what timing decides may differ; nothing else may.
     def same(page_text, produced, any_order=False):
