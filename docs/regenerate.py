@@ -17,7 +17,9 @@ What it looks at in docs/*.md (and nothing else):
   ```
 
   [text](relative/path#anchor)     with --links: every relative link must lead to a file that exists (and, in a .md
-                                   file, to a heading that exists).
+                                   file, to a heading that exists); and no tracked file of the workbook may
+                                   cite a file outside it (the notes it was written from, a path up and out
+                                   of the tree, an absolute path on one machine: docs/regen/links.py).
 
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
@@ -37,8 +39,9 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
                               trailing `&` (`/sleep&`) the next request goes 150 ms later, without waiting
                               for the answer (add `| any order` when the lines may then race); `SIGTERM`
                               sends the server that signal (stage 09 then shuts down gracefully). Shows
-                              stdout and stderr as they interleave (one pipe); when the server exits by itself
-                              the last line is `[process exited with status N]`, otherwise it is killed.
+                              stdout and stderr as they interleave (one pipe); when the server ends by itself
+                              the last line is `[process exited with status N]` (or `[process killed by
+                              signal N]`, 6 for an abort), otherwise it is killed.
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
                               tests/lab/lab_run.py --print: its output, normalised by that script (no
                               addresses, pids, build paths), and how it ended.
@@ -61,6 +64,8 @@ NORMALISATION (applied to the page's block and to the fresh output before compar
 real output):
   - worker ids:  `Worker 3` / `worker 3` -> `Worker <id>`   (which worker takes a job is up to the OS)
   - ports:       `127.0.0.1:41233` -> `127.0.0.1:<port>`     (the server binds port 0; --write shows 7878)
+  - thread ids:  `thread 'main' (6543) panicked` -> `thread 'main' (<tid>) panicked`   (the OS's id of
+                 the thread, which a panic's report names since Rust 1.91: different on every run)
   - sanitizer reports: hex addresses -> `0x<addr>`, `==1234==` -> `==<pid>==`, threads `T12` -> `T<n>`,
     mutexes `M11` -> `M<n>`, stack frame numbers `#5 ` -> `#<n> ` (how many frames a report shows varies).
     Which race ThreadSanitizer reports first varies too: quote such a report through `| grep`.
@@ -73,7 +78,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from regen.core import DOCS, ROOT, DocsError, shown  # noqa: E402  (docs/regen/: the parts, one concern each)
 from regen.keys import Context, Producer  # noqa: E402
-from regen.links import check_links, check_test_names  # noqa: E402
+from regen.links import check_links, check_outside_citations, check_test_names  # noqa: E402
 from regen.pages import output_keys, process_page  # noqa: E402
 
 
@@ -85,7 +90,8 @@ def main():
     parser.add_argument("--build-root", type=pathlib.Path, default=ROOT / "build",
                         help="the build folder holding the servers (default: build/)")
     parser.add_argument("--links", action="store_true",
-                        help="also check relative links and their anchors, and the gtest names pages cite")
+                        help="also check relative links and their anchors, the gtest names pages cite, and that "
+                             "no file of the workbook cites a file outside it")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
     parser.add_argument("--compiler", help="the compiler, passed to tests/compile_fail.py (default: its own)")
     args = parser.parse_args()
@@ -102,6 +108,8 @@ def main():
                 check_test_names(page, problems)
         except DocsError as error:
             problems.append(f"{shown(page)}: {error}")
+    if args.links:
+        check_outside_citations(ROOT, problems)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

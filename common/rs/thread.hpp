@@ -80,7 +80,8 @@ private:
 // Rust's thread::spawn(f). F runs once, on a new thread, and owns what it captured. As Rust's, the
 // thread gets a 2 MiB stack (RUST_MIN_STACK sets another; std::thread takes `ulimit -s`, usually 8 MiB),
 // and if the OS refuses the thread (no room for its stack) spawn panics `failed to spawn thread: Os {
-// code: 11, kind: WouldBlock, .. }` (std::thread throws std::system_error: abort, status 134, not 101).
+// code: 11, kind: WouldBlock, message: "Resource temporarily unavailable" }` (std::thread throws
+// std::system_error: abort, status 134, not 101).
 template <class F>
     requires std::invocable<std::decay_t<F>&&>
 auto spawn(F&& f) -> JoinHandle<std::invoke_result_t<std::decay_t<F>&&>> {

@@ -39,6 +39,7 @@ def apply_filters(text, filters):
 NORMALISATION = [
     (re.compile(r"\b([Ww]orker) \d+"), r"\1 <id>"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
+    (re.compile(r"^(thread '[^']*') \(\d+\) panicked at "), r"\1 (<tid>) panicked at "),
     (re.compile(r"0x[0-9a-fA-F]+"), "0x<addr>"),
     (re.compile(r"==\d+=="), "==<pid>=="),
     (re.compile(r"\bT\d+\b"), "T<n>"),

@@ -1,6 +1,7 @@
-"""With --links: every relative link of a page leads to a file (and a heading) that exists, and every
-gtest a page cites is one tests/ defines."""
+"""With --links: every relative link of a page leads to a file (and a heading) that exists, every
+gtest a page cites is one tests/ defines, and no file of the workbook cites a file outside it."""
 import re
+import subprocess
 
 from .core import ROOT, shown
 
@@ -66,3 +67,30 @@ def check_test_names(page, problems):
             if not gtest_defined(match["suite"], match["name"], sources, meson_text):
                 problems.append(f"{shown(page)}:{number}: cites a test that does not exist: "
                                 f"{match['suite']}.{match['name']}")
+
+
+# What a file outside the workbook looks like when cited: the notes the workbook was written from (its
+# evidence belongs in docs/rust-measured.md), a path up and out of the tree, or an absolute path on
+# some machine. Spelled so that this file does not match itself.
+OUTSIDE_CITATION = re.compile(r"rust-observed\.md|\.\./shared/|(?<![\w.~])/(?:wor[k]|hom[e]|roo[t]|User[s])/")
+
+
+def tracked_files(root):
+    """The workbook's files: what git tracks, or, outside a git checkout, every file but build folders."""
+    listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, text=True)
+    if listed.returncode == 0:
+        return [root / name for name in listed.stdout.split("\0") if name]
+    return [path for path in root.rglob("*")
+            if path.is_file() and not any(part.startswith(("build", ".git")) for part in path.relative_to(root).parts)]
+
+
+def check_outside_citations(root, problems):
+    """No file of the workbook cites a file outside it: a reader could not open it."""
+    for path in tracked_files(root):
+        try:
+            text = path.read_text()
+        except (UnicodeDecodeError, OSError):
+            continue  # binary, or listed but absent
+        for number, line in enumerate(text.splitlines(), start=1):
+            if match := OUTSIDE_CITATION.search(line):
+                problems.append(f"{shown(path)}:{number}: cites a file outside the workbook: {match.group(0)}")

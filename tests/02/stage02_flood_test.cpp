@@ -1,5 +1,5 @@
 // Stage 02, listing 21-11, flooded: a thread per request in flight, without limit, until the OS refuses
-// one; then `main` panics `failed to spawn thread` and the whole server dies (rust-observed.md, "The flood").
+// one; then `main` panics `failed to spawn thread` and the whole server dies (docs/rust-measured.md, "The flood").
 #include <gtest/gtest.h>
 
 #include "flood_checks.hpp"

@@ -1,5 +1,5 @@
 // Stage 06, listing 21-20, flooded: main and four workers whatever the load, and under the address-space
-// limit that kills stage 02 every request is still answered (rust-observed.md, "The flood").
+// limit that kills stage 02 every request is still answered (docs/rust-measured.md, "The flood").
 #include <gtest/gtest.h>
 
 #include "flood_checks.hpp"

@@ -12,6 +12,7 @@
 #include "rs/print.hpp"
 #include "rs/result.hpp"
 #include "rs/thread.hpp"
+#include "rust_messages.hpp"
 
 namespace {
 
@@ -37,5 +38,5 @@ private:
 TEST(Common_PanicInDestructor, APanicLeavingADestructorOnMainExitsWithStatus101EvenWhenOptimised) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT({ const JoinsItsWorkersWhenDropped pool; }, ::testing::ExitedWithCode(101),
-                "thread 'main' panicked at .*\ncalled `Result::unwrap\\(\\)` on an `Err` value: Any \\{ \\.\\. \\}\n");
+                rust_text::panicked_at_regex("main") + ".*\n" + rust_text::as_regex(rust_text::unwrap_join_error) + "\n");
 }

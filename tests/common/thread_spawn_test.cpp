@@ -65,7 +65,7 @@ TEST(Common_ThreadSpawn, RefusedThreadPanicsOnMainAndExits101AsRust) {
             std::_Exit(0);
         },
         testing::ExitedWithCode(101),
-        rust_text::as_regex(rust_text::main_panicked) + "common/rs/thread\\.cpp:[0-9]+:[0-9]+:\n" +
+        rust_text::panicked_at_regex("main") + "common/rs/thread\\.cpp:[0-9]+:[0-9]+:\n" +
             rust_text::as_regex(rust_text::spawn_failed_would_block) + "\n");
 }
 

@@ -7,8 +7,8 @@
 // REQUEST: a path (`/`, `/sleep`) is `GET path HTTP/1.1`, answered before the next is sent; `empty`
 // connects and half-closes without a byte; with a trailing `&` (`/sleep&`) it is sent in the background
 // and the next goes 150 ms later; `SIGTERM` sends the server that signal. Prints what the server printed
-// (its port shown as 7878) and, if it ended by itself, `[process exited with status N]`; otherwise it is
-// killed. Every wait has a deadline, the server is always killed and reaped, and its output is read to
+// (its port shown as 7878) and, if it ended by itself, `[process exited with status N]` (or `[process
+// killed by signal N]`: 6 is SIGABRT); otherwise it is killed. Every wait has a deadline, the server is always killed and reaped, and its output is read to
 // end of file before it is printed.
 #include <chrono>
 #include <csignal>
@@ -93,7 +93,8 @@ std::string quote(const std::string& stage, const std::string& target, const std
     std::string text;
     for (const auto& line : server->stdout_lines()) text += line + "\n";
     text = replace_all(text, address, "127.0.0.1:7878");
-    if (ended) text += "[process exited with status " + std::to_string(ended->exited ? ended->code : -ended->signal) + "]\n";
+    if (ended && ended->exited) text += "[process exited with status " + std::to_string(ended->code) + "]\n";
+    if (ended && !ended->exited) text += "[process killed by signal " + std::to_string(ended->signal) + "]\n";
     return text;
 }
 

@@ -7,6 +7,7 @@ key and an unknown path. The normalisation rules accept other worker ids and por
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,7 @@ CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
 sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
+from regen.links import check_outside_citations  # noqa: E402
 from regen.listings import listing_rows  # noqa: E402
 from regen.pages import code_matches  # noqa: E402
 
@@ -92,10 +94,15 @@ def main():
         page.write_text("<!-- output: run 21-10 empty -->\n```text\n```\n")
         written = run("--write", page, extra)
         quoted = page.read_text().splitlines()[2:-1]
-        expect(written.returncode == 0 and len(quoted) == 4 and quoted[0].startswith("Listening on http://127.0.0.1:7878")
-               and quoted[1].startswith("thread 'main' panicked at") and quoted[3] == "[process exited with status 101]",
+        expect(written.returncode == 0 and len(quoted) == 5 and quoted[0].startswith("Listening on http://127.0.0.1:7878")
+               and quoted[1] == "" and re.match(r"thread 'main' \(\d+\) panicked at ", quoted[2])
+               and quoted[4] == "[process exited with status 101]",
                f"--write quotes 21-10's Listening line (stdout), then its panic (stderr), then its exit: {quoted}")
         expect(run("--check", page, extra).returncode == 0, "--check passes on the server's quote as written")
+        page.write_text(re.sub(r"thread 'main' \(\d+\)", "thread 'main' (1)", page.read_text()))
+        expect(run("--check", page, extra).returncode == 0, "another thread id in a panic's report still passes")
+        page.write_text(re.sub(r"thread 'main' \(\d+\) ", "thread 'main' ", page.read_text()))
+        expect(run("--check", page, extra).returncode != 0, "a panic's report without the thread id fails")
         page.write_text(page.read_text().replace("status 101", "status 1"))
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
@@ -115,6 +122,18 @@ def main():
         expect(checked.returncode != 0 and "cites a test that does not exist: Common_Tcp.NoSuchTestAnywhere" in checked.stderr
                and "BindToATakenPortIsAddrInUse" not in checked.stderr,
                "--links refuses a cited gtest that does not exist, accepts one that does")
+
+    # No file of the workbook cites a file outside it (a folder that is no git checkout: every file is read).
+    with tempfile.TemporaryDirectory() as folder:
+        tree = pathlib.Path(folder)
+        outside = {"notes.md": "figures from rust-" + "observed.md", "up.hpp": "// see ../" + "shared/facts.md",
+                   "abs.py": "# from /" + "work/shared/x", "home.md": "in /" + "home/me/notes"}
+        for name, text in {**outside, "fine.md": "see docs/rust-measured.md and /tmp/shape-21-24\n"}.items():
+            (tree / name).write_text(text + "\n")
+        problems = []
+        check_outside_citations(tree, problems)
+        expect(sorted(problem.split(":")[0].rsplit("/", 1)[-1] for problem in problems) == sorted(outside),
+               f"a citation of the notes, of ../shared or of an absolute machine path is refused, others are not: {problems}")
 
     # Normalisation: what timing decides may differ; nothing else may.
     def same(page_text, produced, any_order=False):

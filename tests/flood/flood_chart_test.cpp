@@ -96,7 +96,7 @@ TEST(Flood_Verdict, Stage02UnderTheLimitMustDieWithRustsPanicAnd101) {
     FloodRun run = thread_per_request_run();
     run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 120ms};
     for (auto& record : run.records) record.outcome = Outcome::Reset;
-    const std::string panic = rust_text::main_panicked + "common/rs/thread.cpp:48:14:\n" + rust_text::spawn_failed + "Os { .. }\n";
+    const std::string panic = rust_text::panic_report("main", 4242, "common/rs/thread.cpp:48:14", rust_text::spawn_failed + "Os { .. }");
     EXPECT_TRUE(judge_flood("02", run, limited, panic)->as_the_book_says);
     EXPECT_FALSE(judge_flood("02", run, limited, "terminate called after throwing std::system_error\n")->as_the_book_says);
     run.end->status = {.exited = false, .signal = 6};  // std::thread's abort

@@ -17,7 +17,7 @@
 
 namespace support {
 
-// The address-space limit of the Rust figures (rust-observed.md, `prlimit --as=120000000`).
+// The address-space limit of the Rust figures (docs/rust-measured.md, `prlimit --as=120000000`).
 inline constexpr std::size_t rust_flood_address_space_limit = 120'000'000;
 
 // Threads a sanitizer's runtime adds to a server that starts threads (ThreadSanitizer's background

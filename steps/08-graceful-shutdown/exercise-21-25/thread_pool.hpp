@@ -10,7 +10,7 @@
 
 #include "rs/mpsc.hpp"
 
-// TODO(exercise): shut the pool down gracefully: take two connections in main, then print "Shutting down."; the pool's destructor drops the sender, and each Worker says "Shutting down worker N" and is joined; a Worker leaves its loop when recv fails. Book: "Graceful Shutdown and Cleanup" (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/08-graceful-shutdown.md
+// TODO(exercise): shut the pool down gracefully: take two connections in main, then print "Shutting down."; the pool's destructor drops the sender, then says "Shutting down worker N" for each Worker and joins it; a Worker leaves its loop when recv fails. Book: "Graceful Shutdown and Cleanup" (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/08-graceful-shutdown.md
 namespace hello {
 
 class Worker;
