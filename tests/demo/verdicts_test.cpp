@@ -1,6 +1,12 @@
 // Each stage's verdict on hand-made records: the stage behaving as the book says, and not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "scenarios.hpp"
 
 using namespace support;
@@ -212,6 +218,12 @@ TEST(Demo_Scenarios, EveryStageHasOneAndJudgeDispatchesByStage) {
 }
 
 TEST(Demo_Verdicts, EachStageTimelineIsItsOwnStoryAndNoOtherStages) {
+    for (int number = 1; number < 100; ++number) {
+        const std::string stage = (number < 10 ? "0" : "") + std::to_string(number);
+        if (!scenario_for(stage, delay)) continue;
+        EXPECT_NE(std::find(std::begin(demo_stages), std::end(demo_stages), stage), std::end(demo_stages))
+            << "stage " << stage << " has a demo: add its timeline to timeline_of and demo_stages";
+    }
     for (const char* stage : demo_stages) {
         const auto scenario = scenario_for(stage, delay);
         ASSERT_TRUE(scenario.has_value()) << stage;

@@ -209,6 +209,11 @@ const char* const flood_stages[] = {"01", "02", "03", "04", "05", "06", "07", "0
 }  // namespace
 
 TEST(Flood_Verdict, EachVerdictAcceptsItsStageAndNoOtherStagesFlood) {
+    for (int number = 12; number < 100; ++number) {
+        const std::string stage = std::to_string(number);
+        EXPECT_FALSE(judge_flood(stage, flood_of("01", false).run, forty, "").has_value())
+            << "stage " << stage << " has a flood verdict: add its flood to flood_of and flood_stages";
+    }
     for (const bool limited : {false, true}) {
         const FloodPlan plan = limited ? under_the_limit(forty) : forty;
         for (const char* judged : flood_stages) {
