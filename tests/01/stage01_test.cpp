@@ -22,11 +22,7 @@ std::unique_ptr<ServerProcess> start_listing_21_10() {
 }  // namespace
 
 TEST(Stage01_Server, RootServesHelloWithItsLength) {
-    auto server = start_listing_21_10();
-    const auto record = send_request(server->address(), {.label = "/", .path = "/"});
-    ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 200 OK", "hello.html"));
-    EXPECT_EQ(record.response.headers.at("Content-Length"), std::to_string(stage_file("01-single-threaded", "hello.html").size()));
-    EXPECT_EQ(record.response.headers.size(), 1U) << "the book's response has Content-Length only";
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay}));
 }
 
 TEST(Stage01_Server, AnyOtherPathIs404) {

@@ -26,11 +26,7 @@ std::unique_ptr<ServerProcess> start_listing_21_11(std::chrono::milliseconds slo
 }  // namespace
 
 TEST(Stage02_Server, RootAndOtherPathsAnswerAsBefore) {
-    auto server = start_listing_21_11();
-    const auto root = send_request(server->address(), {.label = "/", .path = "/"});
-    ASSERT_NO_FATAL_FAILURE(expect_page(root, "02-thread-per-request", "HTTP/1.1 200 OK", "hello.html"));
-    const auto other = send_request(server->address(), {.label = "/something-else", .path = "/something-else"});
-    ASSERT_NO_FATAL_FAILURE(expect_page(other, "02-thread-per-request", "HTTP/1.1 404 NOT FOUND", "404.html"));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "02-thread-per-request", .target = "listing-21-11", .slow_request_delay = delay}));
 }
 
 TEST(Stage02_Server, RootIsNotDelayedByASleepInFlight) {

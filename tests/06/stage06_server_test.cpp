@@ -1,6 +1,6 @@
 // Stage 06, listing 21-20: the working pool, observed from outside. Four workers share the load, a
 // fifth request waits for one of them, and a panicking job takes only its own worker with it.
-// The first three tests are parameterised over the servers that behave as 21-20 does: listing 21-20
+// The first four tests are parameterised over the servers that behave as 21-20 does: listing 21-20
 // (suite 06), stage 07's literal translation of 21-21 (tests/07 runs them with
 // --gtest_filter='*/listing_21_21_literal') and stage 09's modern pool (tests/09, '*/stage09').
 #include <gtest/gtest.h>
@@ -56,6 +56,10 @@ protected:
 // No prefix, so the names stay `Stage06_Server.Name/listing_21_20`, beside the unparameterised tests.
 INSTANTIATE_TEST_SUITE_P(, Stage06_Server, testing::ValuesIn(pool_servers),
                          [](const testing::TestParamInfo<PoolServer>& server) { return std::string(server.param.name); });
+
+TEST_P(Stage06_Server, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay}));
+}
 
 TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
     auto server = start_server();

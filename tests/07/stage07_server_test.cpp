@@ -30,6 +30,10 @@ std::unique_ptr<ServerProcess> start_literal_translation() { return start_listin
 
 }  // namespace
 
+TEST(Stage07_Server, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "07-while-let-bug", .target = "listing-21-21", .slow_request_delay = delay}));
+}
+
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     auto server = start_listing_21_21();
     double parallelism = 0;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http_client.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 #include "shutdown_log.hpp"
 
@@ -18,6 +19,11 @@ INSTANTIATE_TEST_SUITE_P(, Stage08_FinalCode, testing::Values("no-listing-07-fin
                          [](const testing::TestParamInfo<const char*>& target) {
                              return std::string(target.param) == "no-listing-07-final-code" ? "book" : "older_edition";
                          });
+
+TEST_P(Stage08_FinalCode, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    // Two connections, then the server stops: started twice for the three requests.
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = GetParam()}, 2));
+}
 
 TEST_P(Stage08_FinalCode, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
     auto server =

@@ -82,6 +82,21 @@ protected:
 INSTANTIATE_TEST_SUITE_P(, Stage08_Shutdown, testing::ValuesIn(graceful_servers),
                          [](const testing::TestParamInfo<GracefulServer>& server) { return std::string(server.param.name); });
 
+// Every server of the stage that answers: the book's responses, byte for byte. Listing 21-25 and its
+// read-timeout variant take two connections and stop, so they are started twice for the three requests.
+class Stage08_Answers : public testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Stage08, Stage08_Answers,
+                         testing::Values("no-listing-04-update-drop-definition", "listing-21-23", "listing-21-24",
+                                         "listing-21-25", "listing-21-25-read-timeout"),
+                         target_test_name);
+
+TEST_P(Stage08_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    const std::string target = GetParam();
+    const std::size_t connections = target.starts_with("listing-21-25") ? 2 : 3;
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = target}, connections));
+}
+
 TEST_P(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
     auto server = start_server();
     for (const char* path : {"/", "/nothing"}) {

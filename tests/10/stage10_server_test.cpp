@@ -11,6 +11,7 @@
 #include "pool_checks.hpp"
 #include "proc_status.hpp"
 #include "rs/net.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -42,6 +43,16 @@ void expect_four_sleeps_one_at_a_time(const char* target) {
 }
 
 }  // namespace
+
+// Every server of the stage: the book's responses, byte for byte.
+class Stage10_Answers : public testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Stage10, Stage10_Answers, testing::Values("async-09-03", "async-09-04-blocking", "async-09-04"),
+                         target_test_name);
+
+TEST_P(Stage10_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
+}
 
 TEST(Stage10_Server, TwoHundredSleepsFinishWithinTwoDelaysOnOneThread) {
     auto server = start("async-09-04", long_delay);

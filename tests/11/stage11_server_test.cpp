@@ -9,6 +9,7 @@
 #include "http_client.hpp"
 #include "pool_checks.hpp"
 #include "proc_status.hpp"
+#include "server_checks.hpp"
 #include "server_process.hpp"
 
 using namespace support;
@@ -33,6 +34,16 @@ bool is_loop_threads(std::size_t count) {
 }
 
 }  // namespace
+
+// Every server of the stage: the book's responses, byte for byte.
+class Stage11_Answers : public testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Stage11, Stage11_Answers, testing::Values("async-09-05-blocking", "async-09-05"),
+                         target_test_name);
+
+TEST_P(Stage11_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
+}
 
 TEST(Stage11_Server, TwoHundredSleepsFinishWithinTwoDelaysOnFourThreads) {
     auto server = start("async-09-05", long_delay);

@@ -1,6 +1,12 @@
 // Each stage's verdict on hand-made records: the stage behaving as the book says, and not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "scenarios.hpp"
 
 using namespace support;
@@ -30,6 +36,49 @@ std::vector<RequestRecord> sleeps_finishing_at(std::initializer_list<std::chrono
 }
 
 ServerEnd exited(int code, std::chrono::milliseconds at) { return {{.exited = true, .code = code}, t0 + at}; }
+
+}  // namespace
+
+namespace {
+
+// Each stage's demo, as `./workbook demo NN --delay-ms 1000` records it: the requests of the stage's
+// scenario in its order, with the timing the stage's real server gives them, and how the server ended
+// (the shapes of real runs, with round figures).
+struct StageTimeline {
+    std::vector<RequestRecord> records;
+    std::optional<ServerEnd> end;
+};
+
+StageTimeline timeline_of(std::string_view stage) {
+    const auto number = std::string(stage);
+    const auto root_at_once = record("/", 250ms, 252ms);
+    if (number == "01") return {{record("/sleep", 0ms, 1000ms), record("/", 250ms, 1001ms)}, {}};
+    if (number == "02") {
+        auto records = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms, 1002ms});
+        records.push_back(root_at_once);
+        return {records, {}};
+    }
+    if (number == "03") return {{record("/", 0ms, 1ms, Outcome::ClosedWithoutResponse)}, {}};
+    if (number == "04") return {{record("/", 0ms, 1ms, Outcome::Reset)}, {}};
+    if (number == "05") return {{record("/", 250ms, 252ms, Outcome::Reset)}, exited(101, 255ms)};
+    if (number == "06") return {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), {}};
+    if (number == "07") return {sleeps_finishing_at({1000ms, 2001ms, 3002ms, 4003ms}), {}};
+    if (number == "08") return {{record("/sleep", 0ms, 1000ms), root_at_once}, exited(0, 1010ms)};
+    if (number == "09") return {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), exited(0, 2010ms)};
+    // 10 and 11: twelve sleeps on timers, side by side, and `/` at once.
+    auto records = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms, 1003ms, 1004ms, 1004ms,
+                                        1005ms, 1005ms});
+    records.push_back(record("/", 250ms, 251ms));
+    return {records, {}};
+}
+
+const char* const demo_stages[] = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"};
+
+// Stages whose stories are one story told twice: the same scenario, the same verdict, the same picture.
+bool same_story(std::string_view a, std::string_view b) {
+    const auto pair = [&](std::string_view x, std::string_view y) { return (a == x && b == y) || (a == y && b == x); };
+    return a == b || pair("03", "04") || pair("10", "11");
+}
 
 }  // namespace
 
@@ -93,7 +142,8 @@ TEST(Demo_Verdicts, Stage07OneAtATimeWithFourWorkers) {
                            "one at a time");
     const auto parallel = serialised_by_lock(sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms}), delay, 4);
     EXPECT_FALSE(parallel.as_the_book_says);
-    EXPECT_EQ(parallel.line, "parallelism 4.0 with 4 workers: expected 1.0, the lock held while each job runs");
+    EXPECT_EQ(parallel.line, "parallelism 4.0 with 4 workers: expected 1.0 for 4 or more `/sleep`, the lock held "
+                             "while each job runs");
 }
 
 TEST(Demo_Verdicts, Stage08ExitsZeroAfterTheSlowRequest) {
@@ -124,11 +174,10 @@ TEST(Demo_Verdicts, Stage09AllAnsweredThenExitsZeroOnSigterm) {
 }
 
 TEST(Demo_Verdicts, Stage10And11EverySleepSideBySideAndRootAtOnce) {
-    auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms});
-    records.push_back(record("/", 250ms, 251ms));
+    const auto records = timeline_of("10").records;
     const auto verdict = event_loop_without_cap(records, delay, 1);
     EXPECT_TRUE(verdict.as_the_book_says);
-    EXPECT_EQ(verdict.line, "`/` answered in 0.00 s; 6 of 6 `/sleep` ran at once, all done after 1.0 delays: one "
+    EXPECT_EQ(verdict.line, "`/` answered in 0.00 s; 12 of 12 `/sleep` ran at once, all done after 1.0 delays: one "
                             "thread and a timer per request; no request holds a thread while it waits");
     EXPECT_EQ(judge("10", records, delay, std::nullopt).line, verdict.line);
     EXPECT_NE(judge("11", records, delay, std::nullopt).line.find("4 threads"), std::string::npos);
@@ -166,4 +215,94 @@ TEST(Demo_Scenarios, EveryStageHasOneAndJudgeDispatchesByStage) {
     const auto records = sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms});
     EXPECT_EQ(judge("06-working-pool", records, delay, std::nullopt).line, capped_at_workers(records, delay, 4).line);
     EXPECT_FALSE(judge("99", records, delay, std::nullopt).as_the_book_says);
+}
+
+TEST(Demo_Verdicts, EachStageTimelineIsItsOwnStoryAndNoOtherStages) {
+    for (int number = 1; number < 100; ++number) {
+        const std::string stage = (number < 10 ? "0" : "") + std::to_string(number);
+        if (!scenario_for(stage, delay)) continue;
+        EXPECT_NE(std::find(std::begin(demo_stages), std::end(demo_stages), stage), std::end(demo_stages))
+            << "stage " << stage << " has a demo: add its timeline to timeline_of and demo_stages";
+    }
+    for (const char* stage : demo_stages) {
+        const auto scenario = scenario_for(stage, delay);
+        ASSERT_TRUE(scenario.has_value()) << stage;
+        const auto own = timeline_of(stage);
+        ASSERT_EQ(own.records.size(), scenario->plans.size()) << "stage " << stage << "'s timeline has its scenario's requests";
+        const auto verdict = judge(stage, own.records, delay, own.end);
+        EXPECT_TRUE(verdict.as_the_book_says) << "stage " << stage << " on its own timeline: " << verdict.line;
+        for (const char* other : demo_stages) {
+            if (same_story(stage, other)) continue;
+            const auto story = timeline_of(other);
+            const auto judged = judge(stage, story.records, delay, story.end);
+            EXPECT_FALSE(judged.as_the_book_says)
+                << "stage " << stage << "'s verdict accepts stage " << other << "'s timeline: " << judged.line;
+        }
+    }
+}
+
+TEST(Demo_Verdicts, AServerThatEndsIsNotTheStoryOfAStageThatGoesOnServing) {
+    for (const char* stage : {"01", "02", "06", "07", "10", "11"}) {
+        const auto story = timeline_of(stage);
+        const auto ended = judge(stage, story.records, delay, exited(0, 5000ms));
+        EXPECT_FALSE(ended.as_the_book_says) << stage << ": " << ended.line;
+        EXPECT_NE(ended.line.find("goes on serving"), std::string::npos) << ended.line;
+    }
+}
+
+TEST(Demo_Verdicts, RecordsOfOtherRequestsAreNotTheScenario) {
+    const auto twelve = timeline_of("10");
+    const auto verdict = judge("02", twelve.records, delay, std::nullopt);
+    EXPECT_FALSE(verdict.as_the_book_says);
+    EXPECT_EQ(verdict.line, "the records hold 13 requests, not stage 02's 6 (five `/sleep` at once, and `/` a quarter "
+                            "of a delay later)");
+    EXPECT_TRUE(thread_per_request(twelve.records, delay).as_the_book_says) << "on its own, the pictures are alike";
+}
+
+// Each condition a verdict's line states, failing alone.
+TEST(Demo_Verdicts, EveryConditionOfEachVerdictFailsItAlone) {
+    // 01: both answered.
+    EXPECT_FALSE(root_waits_behind_sleep({record("/sleep", 0ms, 1000ms), record("/", 250ms, 1500ms, Outcome::TimedOut)}, delay)
+                     .as_the_book_says);
+    // 02: `/` at once; every `/sleep` answered; more of them than a pool of four.
+    auto slow_root = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms, 1002ms});
+    slow_root.push_back(record("/", 250ms, 1003ms));
+    EXPECT_FALSE(thread_per_request(slow_root, delay).as_the_book_says);
+    auto lost_sleep = timeline_of("02").records;
+    lost_sleep.front().outcome = Outcome::Reset;
+    EXPECT_FALSE(thread_per_request(lost_sleep, delay).as_the_book_says);
+    auto four_sleeps = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms});
+    four_sleeps.push_back(record("/", 250ms, 252ms));
+    EXPECT_FALSE(thread_per_request(four_sleeps, delay).as_the_book_says) << "a pool of four does as much";
+    // 06: every `/sleep` answered; more than the workers; the last a second wave later.
+    auto lost = timeline_of("06").records;
+    lost.back().outcome = Outcome::Reset;
+    EXPECT_FALSE(capped_at_workers(lost, delay, 4).as_the_book_says);
+    EXPECT_FALSE(capped_at_workers(sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms}), delay, 4).as_the_book_says);
+    EXPECT_FALSE(capped_at_workers(sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 1501ms}), delay, 4).as_the_book_says)
+        << "four at once, but the fifth done within 1.6 delays";
+    // 07: every `/sleep` answered; as many as the workers.
+    auto lost_07 = timeline_of("07").records;
+    lost_07.back().outcome = Outcome::Reset;
+    EXPECT_FALSE(serialised_by_lock(lost_07, delay, 4).as_the_book_says);
+    EXPECT_FALSE(serialised_by_lock(sleeps_finishing_at({1000ms}), delay, 4).as_the_book_says)
+        << "one sleep cannot show the others waiting";
+    // 08: both answered.
+    EXPECT_FALSE(graceful_exit({record("/sleep", 0ms, 1000ms), record("/", 250ms, 252ms, Outcome::Reset)}, exited(0, 1010ms))
+                     .as_the_book_says);
+    // 09: at most the workers at once.
+    EXPECT_FALSE(answered_all_then_exited_on_sigterm(sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 1002ms}), delay,
+                                                     4, exited(0, 1010ms))
+                     .as_the_book_says)
+        << "five at once with four workers";
+    // 10, 11: `/` at once; all done within 1.6 delays; more sleeps than threads.
+    auto slow = timeline_of("10").records;
+    slow.back().finish = t0 + 1006ms;
+    EXPECT_FALSE(event_loop_without_cap(slow, delay, 1).as_the_book_says);
+    auto early = timeline_of("10").records;
+    early.front().start = t0 - 700ms;  // sent earlier: side by side, yet all done 1.7 delays after the first start
+    EXPECT_FALSE(event_loop_without_cap(early, delay, 1).as_the_book_says);
+    auto four = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1001ms});
+    four.push_back(record("/", 250ms, 251ms));
+    EXPECT_FALSE(event_loop_without_cap(four, delay, 4).as_the_book_says) << "four threads blocked by four sleeps do as much";
 }

@@ -1,6 +1,12 @@
 // The flood's drawing and verdicts on hand-made runs with fixed time points (no server): exact text
-// for the drawing, and each stage's verdict on a run that is what the book says and on one that is not.
+// for the drawing, and each stage's verdict on a run that is what the book says, on each other stage's
+// run, and on runs that break one of the conditions it states.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <string_view>
 
 #include "flood.hpp"
 #include "rust_messages.hpp"
@@ -126,4 +132,161 @@ TEST(Flood_Verdict, AStageWithoutAFloodVerdictIsOnlyMeasured) {
     EXPECT_FALSE(judge_flood("10", thread_per_request_run(), four_requests, "").has_value());
     EXPECT_EQ(describe_flood(thread_per_request_run(), four_requests),
               "4 of 4 answered; threads 1 idle, 5 at most; address space at most 14.0 MB");
+}
+
+namespace {
+
+// Each stage's flood, as `./workbook flood NN` measures it, on one plan (40 requests of 100 ms, all at
+// once): the threads sampled and how each request ended, in the shapes of real runs with round figures.
+// Under the address-space limit stage 02 dies; every other stage's run is the same with or without it.
+struct StageFlood {
+    FloodRun run;
+    std::string server_stderr;
+};
+
+const FloodPlan forty{.requests = 40, .delay = 100ms, .ramp = 0ms};
+
+FloodPlan under_the_limit(FloodPlan plan) {
+    plan.address_space_limit = rust_flood_address_space_limit;
+    return plan;
+}
+
+// `threads` sampled throughout; request i ends at `finish(i)` milliseconds with `outcome`.
+FloodRun flood_run(int threads, const std::function<int(int)>& finish, Outcome outcome = Outcome::Response) {
+    FloodRun run;
+    run.start = t0;
+    run.before = {threads, 4 * megabyte, 14 * megabyte};
+    int last = 0;
+    for (int i = 0; i < forty.requests; ++i) {
+        run.records.push_back(sleep_request(0ms, std::chrono::milliseconds(finish(i)), outcome));
+        last = std::max(last, finish(i));
+    }
+    for (int at = 0; at <= last; at += 10) run.samples.push_back(sample(std::chrono::milliseconds(at), threads, 4, 14));
+    return run;
+}
+
+StageFlood flood_of(std::string_view stage, bool limited) {
+    const std::string number(stage);
+    const auto one_at_a_time = [](int i) { return 100 * (i + 1); };
+    const auto waves_of_four = [](int i) { return 100 * (i / 4 + 1) + i % 4; };
+    const auto all_at_once = [](int i) { return 100 + i % 5; };
+    const auto dropped = [](int i) { return 1 + i % 3; };
+    if (number == "01") return {flood_run(1, one_at_a_time), ""};
+    if (number == "02" && !limited) {
+        FloodRun run = flood_run(1, all_at_once);
+        for (auto& taken : run.samples) taken.status.threads = forty.requests + 1;
+        return {run, ""};
+    }
+    if (number == "02") {
+        // Threads climb until the OS refuses one: `main` panics and the process exits 101.
+        FloodRun run = flood_run(1, [](int) { return 30; }, Outcome::Reset);
+        for (auto& taken : run.samples) taken.status.threads = 30;
+        run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 30ms};
+        return {run, rust_text::main_panicked + "common/rs/thread.cpp:48:14:\n" + rust_text::spawn_failed + "Os { .. }\n"};
+    }
+    if (number == "03") return {flood_run(1, dropped, Outcome::ClosedWithoutResponse), ""};
+    if (number == "04") return {flood_run(5, dropped, Outcome::ClosedWithoutResponse), ""};
+    if (number == "05") {
+        FloodRun run = flood_run(5, dropped, Outcome::Reset);
+        run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 3ms};
+        return {run, rust_text::main_panicked + "src/lib.rs:40:33:\n" + rust_text::unwrap_err + rust_text::send_error + "\n"};
+    }
+    if (number == "06" || number == "09") return {flood_run(5, waves_of_four), ""};  // main and four workers
+    if (number == "07") return {flood_run(5, one_at_a_time), ""};
+    if (number == "08") {
+        // Two connections answered, then the pool is dropped and the server exits 0: the rest refused.
+        FloodRun run = flood_run(5, [](int i) { return i < 2 ? 100 : 101; }, Outcome::ConnectFailed);
+        run.records[0].outcome = run.records[1].outcome = Outcome::Response;
+        run.end = ServerEnd{{.exited = true, .code = 0}, t0 + 101ms};
+        return {run, ""};
+    }
+    if (number == "10") return {flood_run(1, all_at_once), ""};
+    return {flood_run(4, all_at_once), ""};  // 11: the event loop on four threads
+}
+
+const char* const flood_stages[] = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"};
+
+}  // namespace
+
+TEST(Flood_Verdict, EachVerdictAcceptsItsStageAndNoOtherStagesFlood) {
+    for (int number = 12; number < 100; ++number) {
+        const std::string stage = std::to_string(number);
+        EXPECT_FALSE(judge_flood(stage, flood_of("01", false).run, forty, "").has_value())
+            << "stage " << stage << " has a flood verdict: add its flood to flood_of and flood_stages";
+    }
+    for (const bool limited : {false, true}) {
+        const FloodPlan plan = limited ? under_the_limit(forty) : forty;
+        for (const char* judged : flood_stages) {
+            if (!judge_flood(judged, flood_of(judged, limited).run, plan, "").has_value()) continue;  // only measured
+            const auto own = flood_of(judged, limited);
+            const auto verdict = judge_flood(judged, own.run, plan, own.server_stderr);
+            EXPECT_TRUE(verdict->as_the_book_says) << "stage " << judged << (limited ? " under the limit" : "") << ": "
+                                                   << verdict->line;
+            for (const char* other : flood_stages) {
+                // Stage 09's pool floods as 21-20's does: main and four workers, answering in waves of four.
+                const bool same_story = std::string_view(judged) == other ||
+                                        (std::string_view(judged) == "06" && std::string_view(other) == "09");
+                if (same_story) continue;
+                const auto story = flood_of(other, limited);
+                const auto judged_other = judge_flood(judged, story.run, plan, story.server_stderr);
+                EXPECT_FALSE(judged_other->as_the_book_says)
+                    << "stage " << judged << "'s flood verdict" << (limited ? " under the limit" : "") << " accepts stage "
+                    << other << "'s flood: " << judged_other->line;
+            }
+        }
+    }
+}
+
+// Each condition a flood verdict's line states, failing alone.
+TEST(Flood_Verdict, EveryConditionOfEachVerdictFailsItAlone) {
+    const auto with = [](FloodRun run, const std::function<void(FloodRun&)>& change) {
+        change(run);
+        return run;
+    };
+    const auto threads = [](int count) {
+        return [count](FloodRun& run) {
+            run.before.threads = count;
+            for (auto& taken : run.samples) taken.status.threads = count;
+        };
+    };
+    const auto ended = [](FloodRun& run) { run.end = ServerEnd{{.exited = true, .code = 0}, t0 + 5000ms}; };
+    const auto none_answered = [](FloodRun& run) { for (auto& r : run.records) r.outcome = Outcome::Reset; };
+    const auto one_lost = [](FloodRun& run) { run.records.back().outcome = Outcome::Reset; };
+    const auto rejects = [](std::string_view stage, const FloodRun& run, const FloodPlan& plan, const std::string& stderr_text = "") {
+        return !judge_flood(stage, run, plan, stderr_text)->as_the_book_says;
+    };
+    // 01: one thread; some answered; one at a time; still running.
+    const auto run01 = flood_of("01", false).run;
+    EXPECT_TRUE(rejects("01", with(run01, threads(2)), forty));
+    EXPECT_TRUE(rejects("01", with(run01, none_answered), forty));
+    EXPECT_TRUE(rejects("01", flood_of("10", false).run, forty)) << "one thread, but all at once";
+    EXPECT_TRUE(rejects("01", with(run01, ended), forty));
+    // 02: every request answered; still running; a thread per request in flight.
+    const auto run02 = flood_of("02", false).run;
+    EXPECT_TRUE(rejects("02", with(run02, one_lost), forty));
+    EXPECT_TRUE(rejects("02", with(run02, ended), forty));
+    EXPECT_TRUE(rejects("02", with(run02, threads(19)), forty)) << "fewer threads than half the requests in flight";
+    // 02 under the limit: it died, exit status 101, Rust's panic, requests lost.
+    const auto dead = flood_of("02", true);
+    const auto limited = under_the_limit(forty);
+    EXPECT_TRUE(rejects("02", with(dead.run, [](FloodRun& run) { run.end.reset(); }), limited, dead.server_stderr));
+    EXPECT_TRUE(rejects("02", with(dead.run, [](FloodRun& run) { run.end->status.code = 134; }), limited, dead.server_stderr));
+    EXPECT_TRUE(rejects("02", dead.run, limited, "terminate called after throwing an instance of 'std::system_error'\n"));
+    EXPECT_TRUE(rejects("02", with(dead.run, [](FloodRun& run) { for (auto& r : run.records) r.outcome = Outcome::Response; }),
+                        limited, dead.server_stderr));
+    // 06: five threads; every request answered; no more than four at a time, and in waves of four, not one
+    // at a time; still running.
+    const auto run06 = flood_of("06", false).run;
+    EXPECT_TRUE(rejects("06", with(run06, threads(6)), forty));
+    EXPECT_TRUE(rejects("06", with(run06, one_lost), forty));
+    EXPECT_TRUE(rejects("06", flood_of("11", false).run, forty) && rejects("06", with(flood_of("11", false).run, threads(5)), forty))
+        << "five threads, but all at once";
+    EXPECT_TRUE(rejects("06", flood_of("07", false).run, forty)) << "five threads, but one at a time";
+    EXPECT_TRUE(rejects("06", with(run06, ended), forty));
+    // 07: five threads; some answered; one at a time; still running.
+    const auto run07 = flood_of("07", false).run;
+    EXPECT_TRUE(rejects("07", with(run07, threads(1)), forty));
+    EXPECT_TRUE(rejects("07", with(run07, none_answered), forty));
+    EXPECT_TRUE(rejects("07", run06, forty)) << "five threads, but four at a time";
+    EXPECT_TRUE(rejects("07", with(run07, ended), forty));
 }

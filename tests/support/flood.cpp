@@ -423,11 +423,15 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         const std::string measured = under + std::to_string(peak) + " threads at most (idle: " +
                                      std::to_string(run.before.threads) + "); " + all + ", " + one_decimal(at_once) +
                                      " at a time on average" + ended;
-        if (peak == pool_size + 1 && answered == requests && at_once <= pool_size + 0.4 && !run.end) {
+        // Waves of four: more than one at a time on average, or it is stage 07's lock (a busy machine can
+        // only lower the figure, so the floor is half the pool).
+        const bool in_waves = at_once <= pool_size + 0.4 && at_once >= pool_size / 2.0;
+        if (peak == pool_size + 1 && answered == requests && in_waves && !run.end) {
             return Verdict{true, measured + ": main and 4 workers whatever the load; the rest wait in the channel, "
                                             "and are answered in waves of four"};
         }
-        return Verdict{false, measured + ": expected 5 threads (main and 4 workers) and every request answered"};
+        return Verdict{false, measured + ": expected 5 threads (main and 4 workers), every request answered, "
+                                        "2 to 4 at a time"};
     }
     if (number == "07") {
         const double at_once = answered_at_once(run, plan);

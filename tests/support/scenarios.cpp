@@ -100,10 +100,12 @@ Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chron
     const std::string measured = "`/` answered in " + format_seconds(root->seconds()) + "; " + std::to_string(peak) +
                                  " of " + std::to_string(count) + " `/sleep` ran at once (parallelism " +
                                  one_decimal(effective_parallelism(sleeps, delay)) + ")";
-    if (root->seconds() < 0.5 * seconds(delay) && peak == count) {
+    // More sleeps than a pool of four could run at once: only then is "no cap" seen.
+    if (root->seconds() < 0.5 * seconds(delay) && peak == count && count > pool_size) {
         return {true, measured + ": a thread for every request, and no cap"};
     }
-    return {false, measured + ": expected `/` at once and every `/sleep` side by side"};
+    return {false, measured + ": expected `/` at once and every one of more than " + std::to_string(pool_size) +
+                       " `/sleep` side by side"};
 }
 
 Verdict dropped_unanswered(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end) {
@@ -152,10 +154,12 @@ Verdict serialised_by_lock(const std::vector<RequestRecord>& records, std::chron
     if (!all_answered(sleeps)) return {false, "not every `/sleep` was answered"};
     const std::string measured = "parallelism " + one_decimal(effective_parallelism(sleeps, delay)) + " with " +
                                  std::to_string(workers) + " workers";
-    if (peak_served_at_once(sleeps, delay) == 1) {
+    // As many sleeps as workers: fewer could not show that idle workers waited.
+    if (peak_served_at_once(sleeps, delay) == 1 && static_cast<int>(sleeps.size()) >= workers) {
         return {true, measured + ": the lock is held while the job runs, so the jobs run one at a time"};
     }
-    return {false, measured + ": expected 1.0, the lock held while each job runs"};
+    return {false, measured + ": expected 1.0 for " + std::to_string(workers) +
+                       " or more `/sleep`, the lock held while each job runs"};
 }
 
 Verdict graceful_exit(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end) {
@@ -210,10 +214,14 @@ Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::c
                                  " of " + std::to_string(sleeps.size()) + " `/sleep` ran at once, all done after " +
                                  one_decimal(span) + " delays";
     const std::string on = threads == 1 ? "one thread" : std::to_string(threads) + " threads";
-    if (root->seconds() < 0.5 * seconds(delay) && peak == static_cast<int>(sleeps.size()) && span < 1.6) {
+    // More sleeps than threads (and than a pool of four): only then is "no request holds a thread" seen.
+    const bool more_than_threads = static_cast<int>(sleeps.size()) > std::max(threads, pool_size);
+    if (root->seconds() < 0.5 * seconds(delay) && peak == static_cast<int>(sleeps.size()) && span < 1.6 &&
+        more_than_threads) {
         return {true, measured + ": " + on + " and a timer per request; no request holds a thread while it waits"};
     }
-    return {false, measured + ": expected `/` at once and every `/sleep` side by side on " + on};
+    return {false, measured + ": expected `/` at once and every one of more than " +
+                       std::to_string(std::max(threads, pool_size)) + " `/sleep` side by side on " + on};
 }
 
 std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay) {
@@ -279,7 +287,8 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
                               "start, a job can slip in before the last Worker lets go; it then dies with the "
                               "channel, and the next request ends the server.)",
             .book_section = "\"Sending Requests to Threads via Channels\" and \"Implementing the execute Method\" "
-                            "(listings 21-18, 21-19)"};
+                            "(listings 21-18, 21-19)",
+            .server_ends = true};
     }
     if (number == "06" || number == "07") {
         const bool capped = number == "06";  // 07: the lock held through each job
@@ -318,7 +327,8 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
             .book_section = on_sigterm ? "no section: the chapter ends with stage 08, and this stage goes beyond it"
                                        : "the next section, \"Graceful Shutdown and Cleanup\"",
             .sigterm_after = on_sigterm ? std::optional<std::chrono::milliseconds>(delay / 2) : std::nullopt,
-            .beyond_the_book = on_sigterm};
+            .beyond_the_book = on_sigterm,
+            .server_ends = true};
     }
     if (number == "10" || number == "11") {
         auto plans = same_request("/sleep", async_sleeps);
@@ -348,6 +358,22 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
 Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
               const std::optional<ServerEnd>& end) {
     const std::string number(stage.substr(0, 2));
+    const auto scenario = scenario_for(stage, delay);
+    if (!scenario) return {false, "stage " + number + " has no demo"};
+    // Another stage's records can pass this stage's test of them (stage 10's twelve sleeps side by side
+    // pass stage 02's "every `/sleep` at once"): first, they must be this scenario's requests.
+    std::vector<std::string> sent;
+    for (const auto& record : records) sent.push_back(record.path);
+    std::vector<std::string> planned;
+    for (const auto& plan : scenario->plans) planned.push_back(plan.path);
+    if (sent != planned) {
+        return {false, "the records hold " + std::to_string(sent.size()) + " requests, not stage " + number +
+                           "'s " + std::to_string(planned.size()) + " (" + scenario->summary + ")"};
+    }
+    if (end && !scenario->server_ends) {
+        return {false, "the server " + end->status.describe() + " during the scenario: stage " + number +
+                           "'s server goes on serving"};
+    }
     if (number == "01") return root_waits_behind_sleep(records, delay);
     if (number == "02") return thread_per_request(records, delay);
     if (number == "03" || number == "04") return dropped_unanswered(records, end);
@@ -357,8 +383,7 @@ Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
     if (number == "08") return graceful_exit(records, end);
     if (number == "09") return answered_all_then_exited_on_sigterm(records, delay, pool_size, end);
     if (number == "10") return event_loop_without_cap(records, delay, 1);
-    if (number == "11") return event_loop_without_cap(records, delay, loop_threads_11);
-    return {false, "stage " + number + " has no demo"};
+    return event_loop_without_cap(records, delay, loop_threads_11);
 }
 
 }  // namespace support

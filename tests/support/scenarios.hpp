@@ -37,20 +37,23 @@ struct Scenario {
     std::string book_section{};    // where the book tells it
     std::optional<std::chrono::milliseconds> sigterm_after{};  // stage 09: SIGTERM this long after the start
     bool beyond_the_book = false;  // the verdict says "as expected", not "as the book says"
+    bool server_ends = false;  // ending is the story (05, 08, 09); any other server goes on serving
 };
 
 // The scenario of stage "NN" (or a stage folder "NN-name"), with /sleep taking `delay`; nullopt for a
 // stage without one.
 [[nodiscard]] std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay);
 
-// The verdict for stage "NN" on the records of its scenario, in the scenario's order.
+// The verdict for stage "NN" on the records of its scenario, in the scenario's order: records of
+// other requests (another stage's scenario), or a server that ended where the stage's goes on serving,
+// are not the stage's story, whatever the stage's own verdict would say of them.
 [[nodiscard]] Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
                             std::chrono::milliseconds delay, const std::optional<ServerEnd>& end);
 
 // The verdicts, one per kind of stage (records in the scenario's order, found by path).
 // 01: `/` sent during `/sleep` finishes only after it.
 [[nodiscard]] Verdict root_waits_behind_sleep(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay);
-// 02: `/` does not wait, and every `/sleep` runs at once (no cap).
+// 02: `/` does not wait, and every `/sleep`, more than a pool of four, runs at once (no cap).
 [[nodiscard]] Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay);
 // 03, 04: the connection closes (or resets) without a response: the job was dropped.
 [[nodiscard]] Verdict dropped_unanswered(const std::vector<RequestRecord>& records, const std::optional<ServerEnd>& end);
@@ -62,7 +65,7 @@ struct Scenario {
 // 06: `workers` sleeps at a time, the rest wait their turn.
 [[nodiscard]] Verdict capped_at_workers(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
                                         int workers);
-// 07: one sleep at a time although there are `workers` workers.
+// 07: one sleep at a time, of at least `workers`, although there are `workers` workers.
 [[nodiscard]] Verdict serialised_by_lock(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
                                          int workers);
 // 08: both requests answered, then the server exits 0, not before the slow one is done.
@@ -73,8 +76,8 @@ struct Scenario {
                                                          std::chrono::milliseconds delay, int workers,
                                                          const std::optional<ServerEnd>& end);
 
-// 10, 11: `/` at once and every `/sleep` side by side, all done in about one delay: an event loop
-// waiting on timers (on `threads` threads) caps nothing.
+// 10, 11: `/` at once and every `/sleep` (more than `threads`, and than a pool of four) side by side,
+// all done in about one delay: an event loop waiting on timers (on `threads` threads) caps nothing.
 [[nodiscard]] Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::chrono::milliseconds delay,
                                              int threads);
 

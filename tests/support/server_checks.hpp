@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
 #include <span>
 #include <string_view>
 #include <string>
@@ -20,13 +24,71 @@
 
 namespace support {
 
-// `record` is a response with `status_line` and, as its body, the file `file` of the stage folder
-// `stage` (hello.html, 404.html). Call it inside ASSERT_NO_FATAL_FAILURE.
+// The bytes the book's handle_connection writes for the file `file` of the stage folder `stage`
+// (hello.html, 404.html): `format!("{status_line}\r\nContent-Length: {length}\r\n\r\n{contents}")`.
+[[nodiscard]] inline std::string books_response(std::string_view stage, std::string_view status_line,
+                                                std::string_view file) {
+    const auto contents = stage_file(stage, file);
+    return std::string(status_line) + "\r\nContent-Length: " + std::to_string(contents.size()) + "\r\n\r\n" + contents;
+}
+
+// `record` is the book's response, byte for byte: `status_line`, one header, `Content-Length`, with the
+// length of the file `file` of the stage folder `stage`, and that file as the body. Call it inside
+// ASSERT_NO_FATAL_FAILURE.
 inline void expect_page(const RequestRecord& record, std::string_view stage, const std::string& status_line,
                         std::string_view file) {
     ASSERT_EQ(record.outcome, Outcome::Response) << record.label << ": " << record.error;
+    const auto contents = stage_file(stage, file);
     EXPECT_EQ(record.response.status_line, status_line) << record.label;
-    EXPECT_EQ(record.response.body, stage_file(stage, file)) << record.label;
+    const std::map<std::string, std::string> length_only{{"Content-Length", std::to_string(contents.size())}};
+    EXPECT_EQ(record.response.headers, length_only) << record.label << ": the book's response has Content-Length only";
+    EXPECT_EQ(record.response.body, contents) << record.label << " should be the stage's " << file;
+    // Every byte received, so that nothing else (a stray byte, `\n` for `\r\n`) slips between the parts.
+    EXPECT_EQ(record.raw, books_response(stage, status_line, file)) << record.label;
+}
+
+// What the book's handle_connection answers: `/` and `/sleep` with hello.html, any other path with 404.html.
+struct BooksAnswer {
+    const char* path;
+    const char* status_line;
+    const char* file;
+};
+inline constexpr BooksAnswer books_answers[] = {
+    {"/", "HTTP/1.1 200 OK", "hello.html"},
+    {"/sleep", "HTTP/1.1 200 OK", "hello.html"},
+    {"/something-else", "HTTP/1.1 404 NOT FOUND", "404.html"},
+};
+
+// A listing's target as a gtest parameter's name: `listing-21-25` → `listing_21_25`.
+[[nodiscard]] inline std::string target_test_name(const testing::TestParamInfo<const char*>& target) {
+    std::string name = target.param;
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+}
+
+// Starts the server `options` names and sends it the three requests of `books_answers`, one after
+// another: each must be answered as the book answers it, byte for byte (expect_page). A server that
+// ends after `connections_per_run` connections (21-25's `take(2)`) is started again for the rest.
+// Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void expect_the_books_three_answers(const ServerOptions& options, std::size_t connections_per_run = 3) {
+    std::vector<RequestRecord> records;
+    std::unique_ptr<ServerProcess> server;
+    for (const auto& answer : books_answers) {
+        if (records.size() % connections_per_run == 0) server = ServerProcess::start(options);
+        records.push_back(send_request(server->address(), {.label = answer.path, .path = answer.path}));
+    }
+    std::string saw;
+    for (const auto& record : records) {
+        saw += (saw.empty() ? "" : "; ") + record.label + ": " +
+               (record.outcome == Outcome::Response ? "`" + record.response.status_line + "`, " +
+                                                          std::to_string(record.response.body.size()) + " bytes"
+                                                    : std::string(to_string(record.outcome)));
+    }
+    observe({.saw = saw, .shows = "the book's status lines, Content-Length and files, byte for byte",
+             .expected = "200 OK with hello.html for `/` and `/sleep`, 404 NOT FOUND with 404.html otherwise"});
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        ASSERT_NO_FATAL_FAILURE(expect_page(records[i], options.stage, books_answers[i].status_line, books_answers[i].file));
+    }
 }
 
 // Four `/sleep` at once on a server with four workers: all answered; `parallelism` is how many ran side
