@@ -3,7 +3,10 @@
 //   ✗ <saw> — expected <expected>    when it failed,
 // from the properties recorded here, which gtest writes into its XML report (Meson asks for one per
 // test, BUILD/<Meson test name>.xml). Call observe() with the figures the assertions then check,
-// before checking them, so a failing test still says what it saw.
+// before checking them, so a failing test still says what it saw. A test may observe several
+// figures in turn: a ✓ shows the first, a ✗ the one in force when the first failure came (each
+// observation records how many failures came before it). A test that fails before any observation
+// says "no figure was measured" and why (not_measured(), or the harness's report of a crash).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -23,10 +26,57 @@ struct Observation {
     std::string expected{};  // what the test asks for instead, said for a failure: "parallelism below 1.5"
 };
 
+namespace observation_detail {
+
+// How many failures the running test has had so far, and how many observations it has recorded.
+inline int failures_so_far() {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    int failures = 0;
+    for (int part = 0; test != nullptr && part < test->result()->total_part_count(); ++part) {
+        if (test->result()->GetTestPartResult(part).failed()) ++failures;
+    }
+    return failures;
+}
+
+inline bool recorded(const std::string& key) {
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    for (int i = 0; test != nullptr && i < test->result()->test_property_count(); ++i) {
+        if (test->result()->GetTestProperty(i).key() == key) return true;
+    }
+    return false;
+}
+
+}  // namespace observation_detail
+
+// The first observation's properties are `observed`, `shows`, `expected`, `failures_before`; the
+// second's `observed 2`, ... (test_view.py reads them).
 inline void observe(const Observation& observation) {
-    ::testing::Test::RecordProperty("observed", observation.saw);
-    ::testing::Test::RecordProperty("shows", observation.shows);
-    ::testing::Test::RecordProperty("expected", observation.expected);
+    int number = 1;
+    while (observation_detail::recorded(number == 1 ? "observed" : "observed " + std::to_string(number))) ++number;
+    const std::string suffix = number == 1 ? "" : " " + std::to_string(number);
+    ::testing::Test::RecordProperty("observed" + suffix, observation.saw);
+    ::testing::Test::RecordProperty("shows" + suffix, observation.shows);
+    ::testing::Test::RecordProperty("expected" + suffix, observation.expected);
+    ::testing::Test::RecordProperty("failures_before" + suffix, observation_detail::failures_so_far());
+}
+
+// Why the test could not measure its figure ("/sleep #2 got no response: ..."): the ✗ line says it
+// when the test fails before any observation. The first reason given stands.
+inline void not_measured(const std::string& why) {
+    if (!observation_detail::recorded("not_measured")) ::testing::Test::RecordProperty("not_measured", why);
+}
+
+// Every request got a complete response; otherwise which did not and how they ended, also recorded
+// as the reason no figure was measured. `ASSERT_TRUE(all_answered(records))`.
+[[nodiscard]] inline ::testing::AssertionResult all_answered(const std::vector<RequestRecord>& records) {
+    std::string missing;
+    for (const auto& record : records) {
+        if (record.outcome == Outcome::Response) continue;
+        missing += (missing.empty() ? "" : "; ") + record.label + " got " + explain_outcome(record);
+    }
+    if (missing.empty()) return ::testing::AssertionSuccess();
+    not_measured(missing);
+    return ::testing::AssertionFailure() << missing;
 }
 
 // `value` with `decimals` decimals: fixed(0.996, 2) == "1.00".

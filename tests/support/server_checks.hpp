@@ -35,9 +35,22 @@ inline void expect_page(const RequestRecord& record, std::string_view stage, con
 inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::milliseconds delay, const std::string& shows,
                                 const std::string& expected, double& parallelism) {
     const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
+    ASSERT_TRUE(all_answered(records));
     parallelism = effective_parallelism(records, delay);
     observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = shows, .expected = expected});
+}
+
+// Once the server has stopped (kill_and_wait, or its exit): the ids of its `Worker N got a job;
+// executing.` lines, observed against `expected` of them (`shows` says what that count means).
+inline std::vector<int> observe_worker_lines(const ServerProcess& server, std::size_t expected, const std::string& shows) {
+    const auto ids = worker_job_ids(server.stdout_lines());
+    std::string workers;
+    for (const int id : ids) workers += (workers.empty() ? "" : ", ") + std::to_string(id);
+    const std::string note = worker_lines_note(server);
+    observe({.saw = note.empty() ? std::to_string(ids.size()) + " `Worker N got a job; executing.` lines (workers " + workers + ")" : note,
+             .shows = shows,
+             .expected = std::to_string(expected) + " `Worker N got a job; executing.` lines"});
+    return ids;
 }
 
 // A client that connected and sent nothing, once the server has ended: its connection was closed
