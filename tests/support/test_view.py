@@ -52,6 +52,9 @@ def words(gtest_name):
     return said
 
 
+NO_FATAL_FAILURE_ECHO = re.compile(r"^Expected: .* doesn't generate new fatal failures in the current thread\.$")
+
+
 def failure_text(testcase):
     """Every failure message of the test, whole (up to FAILURE_LINES lines each, keeping gtest's
     indentation), without the file:line lines."""
@@ -59,6 +62,12 @@ def failure_text(testcase):
     for failure in testcase.findall('failure'):
         message = [line.rstrip() for line in (failure.get('message') or '').splitlines()
                    if line.strip() and not re.match(r'^\S+:\d+$', line.strip())]
+        # gtest's words that add nothing: ADD_FAILURE's "Failed", and ASSERT_NO_FATAL_FAILURE's
+        # echo of a failure already shown above it.
+        if message[:1] == ['Failed']:
+            message = message[1:]
+        if message and NO_FATAL_FAILURE_ECHO.match(message[0]):
+            continue
         lines.extend(message[:FAILURE_LINES])
         if len(message) > FAILURE_LINES:
             lines.append(f'… {len(message) - FAILURE_LINES} more lines (the whole log: meson-logs/testlog.txt)')
@@ -95,7 +104,7 @@ def first_reason(testcase):
     failure = testcase.find('failure')
     lines = [line for line in (failure.get('message') or '').splitlines()] if failure is not None else []
     lines = [line for line in lines if line.strip() and not re.match(r'^\S+:\d+$', line.strip())]
-    for line in lines[1:]:
+    for line in lines[1:]:  # after gtest's first line (or ADD_FAILURE's "Failed")
         if not line.startswith(' ') and not GTEST_WORDING.match(line):
             return line.strip()
     return None
