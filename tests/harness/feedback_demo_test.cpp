@@ -50,5 +50,14 @@ TEST(Harness_Feedback, TheSecondFigureIsOutOfRange) {
     EXPECT_LT(9, 5) << "the second figure is out of range";
 }
 
+// A request that got no response: no figure, and the ✗ line says how the request ended.
+TEST(Harness_Feedback, ARootThatGetsNoResponse) {
+    RequestRecord reset;
+    reset.label = "/";
+    reset.outcome = Outcome::Reset;
+    reset.error = "Connection reset by peer";
+    ASSERT_TRUE(all_answered({reset}));
+}
+
 // gtest prints an Outcome in words.
 TEST(Harness_Feedback, AnOutcomePrintsInWords) { EXPECT_EQ(Outcome::Reset, Outcome::Response); }

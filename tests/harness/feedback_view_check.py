@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What `./workbook test` shows for failing tests, end to end: runs test-harness-feedback (whose tests
 fail on purpose: a server that crashes, one whose stdout is never flushed, a test that fails before it
-measures, a second figure out of range, an Outcome compared), writes its XML report where Meson would,
+measures, a second figure out of range, a request unanswered, an Outcome compared), writes its XML report where Meson would,
 passes a Meson result line through tests/support/test_view.py and checks each ✗ line and block.
 
   feedback_view_check.py PROGRAM
@@ -31,6 +31,8 @@ EXPECTED = [
      'a sentence with its apostrophe, and why nothing was measured'),
     ('  ✗ the second figure: 9 — expected the second below 5\n', 'the figure out of range, not the first one'),
     ('    Which is: reset\n', 'an Outcome in words'),
+    ('  ✗ a root that gets no response — no figure was measured: / got no response: the connection was reset before '
+     'any byte arrived (Connection reset by peer)\n', 'why nothing was measured: how the request ended'),
 ]
 NOT_EXPECTED = [('-byte object <', 'a value printed as bytes'), ('\n      Failed\n', "ADD_FAILURE's bare line")]
 
