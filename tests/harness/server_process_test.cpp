@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,6 +112,19 @@ TEST(Harness_ServerProcess, AServerThatCrashesDuringATestFailsItWithTheSignalAnd
     EXPECT_NE(failures[0].find("    Worker 0 got a job; executing.\n"), std::string::npos) << failures[0];
     EXPECT_NE(failures[0].find("its last lines on stderr:\n    the job's last word before the crash\n"), std::string::npos)
         << failures[0];
+}
+
+// A server that crashes before it listens: start() says how, with its last lines.
+TEST(Harness_ServerProcess, AServerThatCrashesBeforeListeningIsReportedAsACrash) {
+    try {
+        auto server = ServerProcess::start({.executable = tiny_server(), .arguments = {"crash-at-start"}});
+        FAIL() << "start() returned for a server that never listened";
+    } catch (const std::runtime_error& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("did not print its Listening line: the server crashed: it was killed by signal 11 (SIGSEGV, "
+                               "Segmentation fault): status 139 in a shell\n"), std::string::npos) << message;
+        EXPECT_NE(message.find("its last lines on stderr:\n    the last word before listening\n"), std::string::npos) << message;
+    }
 }
 
 // Ends the harness or the test asked for are no news: no failure for them.

@@ -1,6 +1,7 @@
 // A server for the harness's own tests, with the faults a learner's server may have:
 //   crash      on its first request it prints a Worker line and a last word on stderr, then dies of
 //              SIGSEGV (as a job that uses a dangling `[&]` capture does): status 139 in a shell;
+//   crash-at-start  dies of SIGSEGV before it listens, with a last word on stderr;
 //   unflushed  answers every request 200 and prints its `Worker N got a job; executing.` lines with
 //              `std::cout` and no flush: in the pipe's buffer, lost when the server is killed.
 // It listens on 127.0.0.1 (any free port) and announces it as the listings do.
@@ -42,6 +43,10 @@ int listen_on_a_free_port() {
 
 int main(int argc, char** argv) {
     const std::string_view mode = argc > 1 ? argv[1] : "";
+    if (mode == "crash-at-start") {
+        write_all(STDERR_FILENO, "the last word before listening\n");
+        std::raise(SIGSEGV);
+    }
     if (mode != "crash" && mode != "unflushed") return 2;
     const int listener = listen_on_a_free_port();
     for (int job = 0;; ++job) {

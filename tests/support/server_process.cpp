@@ -159,9 +159,11 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         options.startup_deadline);
     if (!listening) {
         // If it has ended, say how, with all it wrote (wait_for_exit reads its output to the end).
-        const auto ended = server->wait_for_exit(0ms);
-        throw std::runtime_error(binary_path + " did not print its Listening line" +
-                                 (ended ? " (it " + ended->describe() + ")" : "") + "; stderr: " + server->stderr_text() +
+        // A crash at startup says so, with the signal and its last lines.
+        if (server->wait_for_exit(0ms)) {
+            throw std::runtime_error(binary_path + " did not print its Listening line: " + server->unexpected_end_report());
+        }
+        throw std::runtime_error(binary_path + " did not print its Listening line; stderr: " + server->stderr_text() +
                                  (options.merge_stderr ? "; output: " + joined_lines(server->stdout_lines()) : ""));
     }
     server->address_ = announced;
