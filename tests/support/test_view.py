@@ -168,65 +168,53 @@ def filter_output(lines, build, show_all, started, out):
             out.flush()
 
 
-RECORDED_REPORT = '''<?xml version="1.0" encoding="UTF-8"?>
-<testsuites tests="8" failures="6">
-  <testsuite name="Stage07_Server" tests="8" failures="6">
-    <testcase name="FourSleepsFinishOneAfterAnother" status="run" result="completed" classname="Stage07_Server">
-      <properties>
-        <property name="observed" value="four /sleep at once finish in 4.1 delays (parallelism 0.98)"/>
-        <property name="shows" value="the lock is held while the job runs — the bug reproduced"/>
-        <property name="expected" value="parallelism below 1.5"/>
-        <property name="failures_before" value="0"/>
-      </properties>
-    </testcase>
-    <testcase name="RootWaitsBehindASleep" status="run" result="completed" classname="Stage07_Server">
-      <failure message="stage07_server_test.cpp:51&#x0A;Expected: (x) &gt;= (y), actual: 1 vs 2&#x0A;`/` should wait" type=""/>
-    </testcase>
-    <testcase name="AnEmptyConnectionPoisonsTheLock" status="run" result="completed" classname="Stage07_Server"/>
-    <testcase name="FourSleepsRunSideBySide/listing_21_21_literal" status="run" result="completed" classname="Stage07_Server">
-      <properties>
-        <property name="observed" value="four /sleep at once finish in 1.0 delays (parallelism 3.98)"/>
-        <property name="shows" value="side by side"/>
-        <property name="expected" value="parallelism between 2.5 and 4.4"/>
-        <property name="failures_before" value="0"/>
-        <property name="observed 2" value="the server printed nothing on stdout after its Listening line"/>
-        <property name="shows 2" value="each worker said so"/>
-        <property name="expected 2" value="4 `Worker N got a job; executing.` lines"/>
-        <property name="failures_before 2" value="0"/>
-      </properties>
-      <failure message="stage06_server_test.cpp:73&#x0A;Expected equality of these values:&#x0A;  ids.size()&#x0A;    Which is: 0&#x0A;  4U&#x0A;    Which is: 4" type=""/>
-    </testcase>
-    <testcase name="TheBooksShutdownAnswersFirst" status="run" result="completed" classname="Stage07_Server">
-      <properties>
-        <property name="not_measured" value="/sleep #1 got no response: the connection was reset before any byte arrived"/>
-        <property name="server_end" value="the server crashed: it was killed by signal 11 (SIGSEGV, Segmentation fault): status 139 in a shell"/>
-      </properties>
-      <failure message="stage07_server_test.cpp:20&#x0A;Value of: all_answered(records)&#x0A;  Actual: false (/sleep #1 got no response)&#x0A;Expected: true" type=""/>
-      <failure message="server_process.cpp:319&#x0A;the server crashed: it was killed by signal 11 (SIGSEGV, Segmentation fault): status 139 in a shell&#x0A;its last lines on stderr:&#x0A;    the last word" type=""/>
-    </testcase>
-    <testcase name="AFirstFigureOutOfRange" status="run" result="completed" classname="Stage07_Server">
-      <properties>
-        <property name="observed" value="the first figure: 9"/>
-        <property name="expected" value="below 5"/>
-        <property name="failures_before" value="0"/>
-        <property name="observed 2" value="the second figure: 1"/>
-        <property name="expected 2" value="below 5"/>
-        <property name="failures_before 2" value="1"/>
-      </properties>
-      <failure message="x.cpp:1&#x0A;Expected: (first) &lt; (5), actual: 9 vs 5" type=""/>
-    </testcase>
-    <testcase name="NotAnswered" status="run" result="completed" classname="Stage07_Server">
-      <properties>
-        <property name="not_measured" value="/ got no response: the server closed the connection before any byte arrived"/>
-      </properties>
-      <failure message="x.cpp:2&#x0A;Value of: all_answered(records)&#x0A;  Actual: false&#x0A;Expected: true" type=""/>
-    </testcase>
-    <testcase name="ALongLog" status="run" result="completed" classname="Stage07_Server">
-      <failure message="x.cpp:3&#x0A;Expected: true&#x0A;LONG" type=""/>
-    </testcase>
-  </testsuite>
-</testsuites>
-'''.replace('LONG', '&#x0A;'.join(f'stderr line {i}' for i in range(1, 33)))
+def recorded_case(name, properties=(), failures=()):
+    """One <testcase> of a recorded gtest report: properties as (name, value), failures as messages."""
+    case = ElementTree.Element('testcase', name=name, status='run', result='completed', classname='Stage07_Server')
+    if properties:
+        recorded = ElementTree.SubElement(case, 'properties')
+        for key, value in properties:
+            ElementTree.SubElement(recorded, 'property', name=key, value=value)
+    for message in failures:
+        ElementTree.SubElement(case, 'failure', message=message, type='')
+    return case
+
+
+def observed(number, saw, expected, failures_before, shows=''):
+    """The properties one observe() records (observation.hpp): the first is number 1."""
+    suffix = '' if number == 1 else f' {number}'
+    return [('observed' + suffix, saw), ('shows' + suffix, shows), ('expected' + suffix, expected),
+            ('failures_before' + suffix, str(failures_before))]
+
+
+CRASH = 'the server crashed: it was killed by signal 11 (SIGSEGV, Segmentation fault): status 139 in a shell'
+RECORDED_CASES = [
+    recorded_case('FourSleepsFinishOneAfterAnother', observed(
+        1, 'four /sleep at once finish in 4.1 delays (parallelism 0.98)', 'parallelism below 1.5', 0,
+        shows='the lock is held while the job runs — the bug reproduced')),
+    recorded_case('RootWaitsBehindASleep',
+                  failures=['stage07_server_test.cpp:51\nExpected: (x) >= (y), actual: 1 vs 2\n`/` should wait']),
+    recorded_case('AnEmptyConnectionPoisonsTheLock'),
+    recorded_case('FourSleepsRunSideBySide/listing_21_21_literal',
+                  observed(1, 'four /sleep at once finish in 1.0 delays (parallelism 3.98)', 'parallelism between 2.5 and 4.4', 0)
+                  + observed(2, 'the server printed nothing on stdout after its Listening line',
+                             '4 `Worker N got a job; executing.` lines', 0),
+                  ['stage06_server_test.cpp:73\nExpected equality of these values:\n  ids.size()\n    Which is: 0\n'
+                   '  4U\n    Which is: 4']),
+    recorded_case('TheBooksShutdownAnswersFirst',
+                  [('not_measured', '/sleep #1 got no response: the connection was reset before any byte arrived'),
+                   ('server_end', CRASH)],
+                  ['stage07_server_test.cpp:20\nValue of: all_answered(records)\n  Actual: false (/sleep #1 got no response)\n'
+                   'Expected: true',
+                   'server_process.cpp:319\n' + CRASH + '\nits last lines on stderr:\n    the last word']),
+    recorded_case('AFirstFigureOutOfRange',
+                  observed(1, 'the first figure: 9', 'below 5', 0) + observed(2, 'the second figure: 1', 'below 5', 1),
+                  ['x.cpp:1\nExpected: (first) < (5), actual: 9 vs 5']),
+    recorded_case('NotAnswered',
+                  [('not_measured', '/ got no response: the server closed the connection before any byte arrived')],
+                  ['x.cpp:2\nValue of: all_answered(records)\n  Actual: false\nExpected: true']),
+    recorded_case('ALongLog', failures=['x.cpp:3\nExpected: true\n' + '\n'.join(f'stderr line {i}' for i in range(1, 33))]),
+]
 RECORDED_MESON = '1/1 workbook:07 / 07 servers                     OK              5.12s\nOk:                 1\n'
 EXPECTED_VIEW = '''1/1 workbook:07 / 07 servers                     OK              5.12s
   ✓ four /sleep at once finish in 4.1 delays (parallelism 0.98): the lock is held while the job runs — the bug reproduced
@@ -304,8 +292,9 @@ def self_test():
         if words(name) != said:
             problems.append(f'words({name!r}) = {words(name)!r}, expected {said!r}')
     with tempfile.TemporaryDirectory() as build:
-        with open(os.path.join(build, '07 servers.xml'), 'w', encoding='utf-8') as report:
-            report.write(RECORDED_REPORT)
+        report = ElementTree.Element('testsuites')
+        ElementTree.SubElement(report, 'testsuite', name='Stage07_Server').extend(RECORDED_CASES)
+        ElementTree.ElementTree(report).write(os.path.join(build, '07 servers.xml'), encoding='utf-8')
         for show_all, expected in [(False, EXPECTED_VIEW),
                                    (True, EXPECTED_VIEW.replace('1 more passed', 'an empty connection poisons the lock')
                                    .replace('should wait\n  ✗ the server', 'should wait\n  ✓ an empty connection poisons the lock\n  ✗ the server')
