@@ -76,6 +76,7 @@ TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
 
 TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     auto server = start_server();
+    measuring("five /sleep at once on four workers: when the fourth and the fifth end");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 5));
     ASSERT_TRUE(all_answered(records));
 
@@ -90,6 +91,7 @@ TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
 
 TEST_P(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
     auto server = start_server();
+    measuring("`/` sent while three /sleep are in flight: how soon it is answered");
     auto plans = same_request("/sleep", 3);
     plans.push_back({.label = "/", .path = "/", .start_after = delay / 4});
     const auto records = send_concurrently(server->address(), plans);

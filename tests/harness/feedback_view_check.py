@@ -20,7 +20,7 @@ import test_view  # noqa: E402
 NAME = 'harness feedback'
 EXPECTED = [
     # (what the view must contain, why)
-    ('  ✗ four sleeps at once on a server that crashes — no figure was measured: the server crashed: it was killed '
+    ('  ✗ four /sleep at once on four workers — no figure was measured: the server crashed: it was killed '
      'by signal 11 (SIGSEGV, Segmentation fault): status 139 in a shell\n', 'the crash on the ✗ line'),
     ('      its last lines on stderr:\n          the job\'s last word before the crash\n', 'its last lines'),
     ('got no response: the connection was reset before any byte arrived', 'how a request ended, in words'),

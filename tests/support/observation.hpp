@@ -6,7 +6,8 @@
 // before checking them, so a failing test still says what it saw. A test may observe several
 // figures in turn: a ✓ shows the first, a ✗ the one in force when the first failure came (each
 // observation records how many failures came before it). A test that fails before any observation
-// says "no figure was measured" and why (not_measured(), or the harness's report of a crash).
+// says "no figure was measured" and why (not_measured(), or the harness's report of a crash), under
+// the headline measuring() gave.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -59,6 +60,10 @@ inline void observe(const Observation& observation) {
     ::testing::Test::RecordProperty("expected" + suffix, observation.expected);
     ::testing::Test::RecordProperty("failures_before" + suffix, observation_detail::failures_so_far());
 }
+
+// What the test is about to measure ("four /sleep at once on four workers"), said before it sends
+// anything: the ✗ line's headline when it fails before its observation (else its name in words).
+inline void measuring(const std::string& what) { ::testing::Test::RecordProperty("measuring", what); }
 
 // Why the test could not measure its figure ("/sleep #2 got no response: ..."): the ✗ line says it
 // when the test fails before any observation. The first reason given stands.

@@ -34,6 +34,7 @@ inline void expect_page(const RequestRecord& record, std::string_view stage, con
 // ASSERT_NO_FATAL_FAILURE.
 inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::milliseconds delay, const std::string& shows,
                                 const std::string& expected, double& parallelism) {
+    measuring("four /sleep at once on four workers");
     const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
     ASSERT_TRUE(all_answered(records));
     parallelism = effective_parallelism(records, delay);
@@ -70,6 +71,7 @@ inline void expect_closed_without_response(rs::net::TcpStream& idle) {
 // each other, so their finish order alone is not a safe signal.) Call it inside ASSERT_NO_FATAL_FAILURE.
 inline void expect_root_waits_behind_sleep(const ServerProcess& server, std::chrono::milliseconds delay,
                                            const std::string& shows) {
+    measuring("`/`, sent 0.25 delays after /sleep, ends some delays after it");
     const auto records = send_concurrently(server.address(), {{.label = "/sleep", .path = "/sleep"},
                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;

@@ -10,9 +10,10 @@ prints one line per gtest from the XML report Meson had it write (BUILD/<Meson t
 
 The words and figures are the test's own (tests/support/observation.hpp records them); a gtest that
 records none is named in words from its name. A ✗ shows the figure in force when the first failure
-came (a test may observe several, in turn), or says that no figure was measured and why:
+came (a test may observe several, in turn), or says that no figure was measured and why, under what
+the test said it was measuring (or its name in words):
 
-  ✗ four sleeps run side by side on four workers (listing 21-20) — no figure was measured: the server crashed: ...
+  ✗ four /sleep at once on four workers — no figure was measured: the server crashed: ...
 
 and under it every failure of the test, whole (up to FAILURE_LINES lines each, then a count of the
 rest). A server that crashed (tests/support/server_process.cpp records `server_end`) is named on the ✗
@@ -119,7 +120,8 @@ def failed_line(testcase, properties):
         instead = crashed or (f'expected {observation["expected"]}' if observation['expected'] else '')
         return f'  ✗ {observation["saw"]}' + (f' — {instead}' if instead else '')
     why = crashed or properties.get('not_measured') or first_reason(testcase) or 'its first check failed (below)'
-    return f'  ✗ {words(testcase.get("name", ""))} — no figure was measured: {why}'
+    headline = properties.get('measuring') or words(testcase.get('name', ''))
+    return f'  ✗ {headline} — no figure was measured: {why}'
 
 
 def gtest_lines(xml_path, show_all):
@@ -211,7 +213,7 @@ RECORDED_CASES = [
                   observed(1, 'the first figure: 9', 'below 5', 0) + observed(2, 'the second figure: 1', 'below 5', 1),
                   ['x.cpp:1\nExpected: (first) < (5), actual: 9 vs 5']),
     recorded_case('NotAnswered',
-                  [('not_measured', '/ got no response: the server closed the connection before any byte arrived')],
+                  [('measuring', 'one `/` on an idle server'), ('not_measured', '/ got no response: the server closed the connection before any byte arrived')],
                   ['x.cpp:2\nValue of: all_answered(records)\n  Actual: false\nExpected: true']),
     recorded_case('ALongLog', failures=['x.cpp:3\nExpected: true\n' + '\n'.join(f'stderr line {i}' for i in range(1, 33))]),
 ]
@@ -236,7 +238,7 @@ EXPECTED_VIEW = '''1/1 workbook:07 / 07 servers                     OK          
           the last word
   ✗ the first figure: 9 — expected below 5
       Expected: (first) < (5), actual: 9 vs 5
-  ✗ not answered — no figure was measured: / got no response: the server closed the connection before any byte arrived
+  ✗ one `/` on an idle server — no figure was measured: / got no response: the server closed the connection before any byte arrived
       Value of: all_answered(records)
         Actual: false
       Expected: true
