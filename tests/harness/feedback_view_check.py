@@ -32,7 +32,8 @@ EXPECTED = [
     ('  ✗ the second figure: 9 — expected the second below 5\n', 'the figure out of range, not the first one'),
     ('    Which is: reset\n', 'an Outcome in words'),
     ('  ✗ a root that gets no response — no figure was measured: / got no response: the connection was reset before '
-     'any byte arrived (Connection reset by peer)\n', 'why nothing was measured: how the request ended'),
+     'any byte arrived\n', 'why nothing was measured: how the request ended'),
+    ('\n      /: Connection reset by peer)\n', 'the error under it'),
 ]
 NOT_EXPECTED = [('-byte object <', 'a value printed as bytes'), ('\n      Failed\n', "ADD_FAILURE's bare line")]
 

@@ -12,9 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http_client.hpp"
@@ -66,22 +68,34 @@ inline void observe(const Observation& observation) {
 inline void measuring(const std::string& what) { ::testing::Test::RecordProperty("measuring", what); }
 
 // Why the test could not measure its figure ("/sleep #2 got no response: ..."): the ✗ line says it
-// when the test fails before any observation. The first reason given stands.
+// when the test fails here first, before any observation. The first reason given stands.
 inline void not_measured(const std::string& why) {
-    if (!observation_detail::recorded("not_measured")) ::testing::Test::RecordProperty("not_measured", why);
+    if (observation_detail::recorded("not_measured")) return;
+    ::testing::Test::RecordProperty("not_measured", why);
+    ::testing::Test::RecordProperty("not_measured_failures_before", observation_detail::failures_so_far());
 }
 
 // Every request got a complete response; otherwise which did not and how they ended, also recorded
 // as the reason no figure was measured. `ASSERT_TRUE(all_answered(records))`.
+// The reason is short (requests that ended alike are named together: "/sleep #1, /sleep #2 got no
+// response: the connection was reset before any byte arrived"); the failure adds each one's error.
 [[nodiscard]] inline ::testing::AssertionResult all_answered(const std::vector<RequestRecord>& records) {
-    std::string missing;
-    for (const auto& record : records) {
+    std::vector<std::pair<std::string, std::string>> endings;  // how they ended, which requests
+    std::string errors;
+    for (auto record : records) {
         if (record.outcome == Outcome::Response) continue;
-        missing += (missing.empty() ? "" : "; ") + record.label + " got " + explain_outcome(record);
+        if (!record.error.empty()) errors += "\n" + record.label + ": " + record.error;
+        record.error.clear();
+        const auto ending = explain_outcome(record);
+        auto same = std::find_if(endings.begin(), endings.end(), [&](const auto& seen) { return seen.first == ending; });
+        if (same == endings.end()) same = endings.insert(endings.end(), {ending, ""});
+        same->second += (same->second.empty() ? "" : ", ") + record.label;
     }
-    if (missing.empty()) return ::testing::AssertionSuccess();
-    not_measured(missing);
-    return ::testing::AssertionFailure() << missing;
+    if (endings.empty()) return ::testing::AssertionSuccess();
+    std::string reason;
+    for (const auto& [ending, labels] : endings) reason += (reason.empty() ? "" : "; ") + labels + " got " + ending;
+    not_measured(reason);
+    return ::testing::AssertionFailure() << reason << errors;
 }
 
 // `value` with `decimals` decimals: fixed(0.996, 2) == "1.00".

@@ -119,7 +119,9 @@ def failed_line(testcase, properties):
     if observation:
         instead = crashed or (f'expected {observation["expected"]}' if observation['expected'] else '')
         return f'  ✗ {observation["saw"]}' + (f' — {instead}' if instead else '')
-    why = crashed or properties.get('not_measured') or first_reason(testcase) or 'its first check failed (below)'
+    # not_measured is the reason only if it came with the first failure (not a later check's).
+    unanswered = properties.get('not_measured') if properties.get('not_measured_failures_before', '0') == '0' else None
+    why = crashed or unanswered or first_reason(testcase) or 'its first check failed (below)'
     headline = properties.get('measuring') or words(testcase.get('name', ''))
     return f'  ✗ {headline} — no figure was measured: {why}'
 
@@ -212,6 +214,9 @@ RECORDED_CASES = [
     recorded_case('AFirstFigureOutOfRange',
                   observed(1, 'the first figure: 9', 'below 5', 0) + observed(2, 'the second figure: 1', 'below 5', 1),
                   ['x.cpp:1\nExpected: (first) < (5), actual: 9 vs 5']),
+    recorded_case('AnsweredOnlyAfterAnotherFailure',
+                  [('not_measured', '/ got no response'), ('not_measured_failures_before', '1')],
+                  ['x.cpp:4\nExpected: (a) < (b), actual: 2 vs 1\nthe stderr should say so', 'x.cpp:5\nValue of: all_answered(records)']),
     recorded_case('NotAnswered',
                   [('measuring', 'one `/` on an idle server'), ('not_measured', '/ got no response: the server closed the connection before any byte arrived')],
                   ['x.cpp:2\nValue of: all_answered(records)\n  Actual: false\nExpected: true']),
@@ -238,6 +243,10 @@ EXPECTED_VIEW = '''1/1 workbook:07 / 07 servers                     OK          
           the last word
   ✗ the first figure: 9 — expected below 5
       Expected: (first) < (5), actual: 9 vs 5
+  ✗ answered only after another failure — no figure was measured: the stderr should say so
+      Expected: (a) < (b), actual: 2 vs 1
+      the stderr should say so
+      Value of: all_answered(records)
   ✗ one `/` on an idle server — no figure was measured: / got no response: the server closed the connection before any byte arrived
       Value of: all_answered(records)
         Actual: false
