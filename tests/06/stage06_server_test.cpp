@@ -73,15 +73,16 @@ TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
     // Each job went to a different worker, and each worker said so before running it (judged once the
     // server is stopped and all it printed is read).
     server->kill_and_wait();
-    const auto ids = worker_job_ids(server->stdout_lines());
-    ASSERT_EQ(ids.size(), 4U);
+    const auto ids = observe_worker_lines(*server, 4, "each of the four workers said it got a job");
+    ASSERT_EQ(ids.size(), 4U) << worker_lines_note(*server);
     EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3}));
 }
 
 TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     auto server = start_server();
+    measuring("five /sleep at once on four workers: when the fourth and the fifth end");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 5));
-    ASSERT_EQ(unanswered(records), "");
+    ASSERT_TRUE(all_answered(records));
 
     const auto finishes = sorted_finishes(records, delay);
     observe({.saw = "five /sleep at once: four end by " + fixed(finishes[3], 1) + " delays, the fifth at " + fixed(finishes[4], 1), .shows = "four workers cap the concurrency at four; the fifth waited for a free one", .expected = "the fourth within 1.7 delays, the fifth after at least 1.9"});
@@ -89,15 +90,16 @@ TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     EXPECT_LT(finishes[3], 1.7) << "the first four should have run side by side";
     EXPECT_GE(finishes[4], 1.9) << "the fifth should have waited for a free worker";
     server->kill_and_wait();
-    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 5U);
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 5U) << worker_lines_note(*server);
 }
 
 TEST_P(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
     auto server = start_server();
+    measuring("`/` sent while three /sleep are in flight: how soon it is answered");
     auto plans = same_request("/sleep", 3);
     plans.push_back({.label = "/", .path = "/", .start_after = delay / 4});
     const auto records = send_concurrently(server->address(), plans);
-    ASSERT_EQ(unanswered(records), "");
+    ASSERT_TRUE(all_answered(records));
 
     const auto& root = records.back();
     observe({.saw = "`/` sent while three /sleep are in flight is answered in " + fixed(root.seconds() / std::chrono::duration<double>(delay).count(), 2) + " delays", .shows = "a fourth worker was free to answer at once", .expected = "`/` answered in under 0.5 delays, before every /sleep"});
@@ -117,7 +119,8 @@ TEST_F(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s)) << server->stderr_text();
     EXPECT_NE(server->stderr_text().find(rust_text::unwrap_none), std::string::npos);
     // The worker's line is on stdout, the panic on stderr: two pipes, read by two threads, in no set order.
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return !worker_job_ids(lines).empty(); }, 5s));
+    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return !worker_job_ids(lines).empty(); }, 5s))
+        << worker_lines_note(*server);
     const auto before = worker_job_ids(server->stdout_lines());
     ASSERT_EQ(before.size(), 1U);
     const int dead_worker = before.front();

@@ -43,7 +43,8 @@ TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
     server->kill_and_wait();
-    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 4U);
+    EXPECT_EQ(observe_worker_lines(*server, 4, "each /sleep was taken by a worker, which said so").size(), 4U)
+        << worker_lines_note(*server);
 }
 
 TEST(Stage07_Server, RootWaitsBehindASleepWhileThreeWorkersAreIdle) {
@@ -70,7 +71,7 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
     EXPECT_EQ(occurrences(log, worker_panic), 4U) << log;
     EXPECT_EQ(occurrences(log, rust_text::unwrap_none), 1U) << log;
     EXPECT_EQ(occurrences(log, poisoned), 3U) << "the three other workers die on the poisoned lock\n" << log;
-    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U) << "only one job ever ran";
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U) << "only one job ever ran. " << worker_lines_note(*server);
     like_21_20::expect_main_panicked_on_send(*server, after);
 }
 

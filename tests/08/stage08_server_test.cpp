@@ -116,13 +116,14 @@ TEST_P(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
     auto server = start_server(delay);
     SleepsInFlight sleeps(*server, 2);
     if (GetParam().stops_on_sigterm) {
-        ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s));
+        ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s))
+            << worker_lines_note(*server);
         server->send_signal(SIGTERM);
     }
     ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
     EXPECT_FALSE(sleeps.answered()) << "the shutdown must have begun while both /sleep were in flight";
     ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once both are answered"));
-    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 2U);
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 2U) << worker_lines_note(*server);
 }
 
 TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
@@ -132,7 +133,7 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
     auto server = start_listing("listing-21-25");
     std::optional<rs::net::TcpStream> idle = rs::net::TcpStream::connect(server->address()).unwrap();
     const int idle_worker = wait_for_first_job(*server);
-    ASSERT_GE(idle_worker, 0) << "the idle connection is the first job";
+    ASSERT_GE(idle_worker, 0) << "the idle connection is the first job. " << worker_lines_note(*server);
 
     const auto record = send_request(server->address(), {.path = "/"});
     ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
@@ -174,7 +175,7 @@ TEST(Stage08_IdleClient, WithAReadTimeoutTheShutdownEndsWithAPanicExit101) {
     auto server = start_listing("listing-21-25-read-timeout");
     const auto connected_at = Clock::now();
     auto idle = rs::net::TcpStream::connect(server->address()).unwrap();
-    ASSERT_GE(wait_for_first_job(*server), 0);
+    ASSERT_GE(wait_for_first_job(*server), 0) << worker_lines_note(*server);
     const auto record = send_request(server->address(), {.path = "/"});
     ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
 

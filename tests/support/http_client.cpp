@@ -46,6 +46,24 @@ const char* to_string(Outcome outcome) {
     return "?";
 }
 
+void PrintTo(Outcome outcome, std::ostream* out) { *out << to_string(outcome); }
+
+std::string explain_outcome(const RequestRecord& record) {
+    const std::string error = record.error.empty() ? "" : " (" + record.error + ")";
+    const std::string received = record.raw.empty() ? "before any byte arrived"
+                                                    : "after " + std::to_string(record.raw.size()) + " bytes of an incomplete response";
+    switch (record.outcome) {
+        case Outcome::Response: return "a response (" + record.response.status_line + ")";
+        case Outcome::ClosedWithoutResponse: return "no response: the server closed the connection " + received + error;
+        case Outcome::Reset: return "no response: the connection was reset " + received + error;
+        case Outcome::TimedOut:
+            return "no response: nothing conclusive within " + std::to_string(static_cast<int>(record.seconds())) +
+                   " s (" + std::to_string(record.raw.size()) + " bytes received)";
+        case Outcome::ConnectFailed: return "no response: the connection was refused or failed" + error;
+    }
+    return "?";
+}
+
 RequestRecord send_request(const std::string& address, const RequestPlan& plan, std::chrono::milliseconds deadline) {
     RequestRecord record;
     record.label = plan.label.empty() ? plan.path : plan.label;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ enum class Outcome {
     ConnectFailed,
 };
 [[nodiscard]] const char* to_string(Outcome outcome);
+// How gtest prints an Outcome in a failure ("reset", not "4-byte object <02-00 00-00>").
+void PrintTo(Outcome outcome, std::ostream* out);
 
 struct HttpResponse {
     std::string status_line;
@@ -46,6 +49,10 @@ struct RequestRecord {
         return outcome == Outcome::ClosedWithoutResponse || outcome == Outcome::Reset;
     }
 };
+
+// How a request ended, in words for a failure: "no response: the connection was reset before any byte
+// arrived (Os { code: 104, ... })", "a response (200 OK)".
+[[nodiscard]] std::string explain_outcome(const RequestRecord& record);
 
 // Parses `raw` as status line, headers, blank line and Content-Length bytes of body; false if incomplete.
 bool parse_response(const std::string& raw, HttpResponse& response);

@@ -36,6 +36,16 @@ namespace support {
     return ids;
 }
 
+// "" unless the server printed nothing on stdout after its Listening line; then the likely cause,
+// for the failure of a check that expected its `Worker N` lines: a learner's `std::cout` without a
+// flush keeps them in a buffer that is lost when the test kills the server.
+[[nodiscard]] inline std::string worker_lines_note(const ServerProcess& server) {
+    const auto lines = server.stdout_lines();
+    if (lines.size() > 1) return "";
+    return "the server printed nothing on stdout after its Listening line: is stdout flushed? `rs::println` flushes "
+           "(`std::cout` without `std::flush` loses its lines when the server is killed)";
+}
+
 // How many times `needle` occurs in `text` (without overlaps).
 [[nodiscard]] inline std::size_t occurrences(std::string_view text, std::string_view needle) {
     std::size_t found = 0;

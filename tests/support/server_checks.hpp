@@ -96,10 +96,24 @@ inline void expect_the_books_three_answers(const ServerOptions& options, std::si
 // ASSERT_NO_FATAL_FAILURE.
 inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::milliseconds delay, const std::string& shows,
                                 const std::string& expected, double& parallelism) {
+    measuring("four /sleep at once on four workers");
     const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
-    ASSERT_EQ(unanswered(records), "");
+    ASSERT_TRUE(all_answered(records));
     parallelism = effective_parallelism(records, delay);
     observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = shows, .expected = expected});
+}
+
+// Once the server has stopped (kill_and_wait, or its exit): the ids of its `Worker N got a job;
+// executing.` lines, observed against `expected` of them (`shows` says what that count means).
+inline std::vector<int> observe_worker_lines(const ServerProcess& server, std::size_t expected, const std::string& shows) {
+    const auto ids = worker_job_ids(server.stdout_lines());
+    std::string workers;
+    for (const int id : ids) workers += (workers.empty() ? "" : ", ") + std::to_string(id);
+    const std::string note = worker_lines_note(server);
+    observe({.saw = note.empty() ? std::to_string(ids.size()) + " `Worker N got a job; executing.` lines (workers " + workers + ")" : note,
+             .shows = shows,
+             .expected = std::to_string(expected) + " `Worker N got a job; executing.` lines"});
+    return ids;
 }
 
 // A client that connected and sent nothing, once the server has ended: its connection was closed
@@ -119,6 +133,7 @@ inline void expect_closed_without_response(rs::net::TcpStream& idle) {
 // each other, so their finish order alone is not a safe signal.) Call it inside ASSERT_NO_FATAL_FAILURE.
 inline void expect_root_waits_behind_sleep(const ServerProcess& server, std::chrono::milliseconds delay,
                                            const std::string& shows) {
+    measuring("`/`, sent 0.25 delays after /sleep, ends some delays after it");
     const auto records = send_concurrently(server.address(), {{.label = "/sleep", .path = "/sleep"},
                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;

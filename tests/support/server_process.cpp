@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -62,12 +64,43 @@ std::string joined_lines(const std::vector<std::string>& lines) {
     return text;
 }
 
+// The last `count` lines of `lines`, indented, or a line that says there were none.
+std::string last_lines(const std::vector<std::string>& lines, std::size_t count, const std::string& stream) {
+    if (lines.empty()) return "it printed nothing on " + stream + "\n";
+    const std::size_t first = lines.size() > count ? lines.size() - count : 0;
+    std::string text = "its last lines on " + stream + (first > 0 ? " (of " + std::to_string(lines.size()) + ")" : "") + ":\n";
+    for (std::size_t i = first; i < lines.size(); ++i) text += "    " + lines[i] + "\n";
+    return text;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return lines;
+}
+
+// "SIGSEGV, Segmentation fault"
+std::string signal_name(int signal) {
+    const char* abbreviation = sigabbrev_np(signal);
+    const std::string description = strsignal(signal);
+    return abbreviation == nullptr ? description : "SIG" + std::string(abbreviation) + ", " + description;
+}
+
 }  // namespace
 
 std::string ExitStatus::describe() const {
     return exited ? "exited with status " + std::to_string(code)
-                  : "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+                  : "killed by signal " + std::to_string(signal) + " (" + signal_name(signal) + "): status " +
+                        std::to_string(shell_status()) + " in a shell";
 }
+
+void PrintTo(const ExitStatus& status, std::ostream* out) { *out << status.describe(); }
 
 std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options) {
     const auto binary = options.executable.empty() ? listing_binary(options.stage, options.target) : options.executable;
@@ -126,9 +159,11 @@ std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options
         options.startup_deadline);
     if (!listening) {
         // If it has ended, say how, with all it wrote (wait_for_exit reads its output to the end).
-        const auto ended = server->wait_for_exit(0ms);
-        throw std::runtime_error(binary_path + " did not print its Listening line" +
-                                 (ended ? " (it " + ended->describe() + ")" : "") + "; stderr: " + server->stderr_text() +
+        // A crash at startup says so, with the signal and its last lines.
+        if (server->wait_for_exit(0ms)) {
+            throw std::runtime_error(binary_path + " did not print its Listening line: " + server->unexpected_end_report());
+        }
+        throw std::runtime_error(binary_path + " did not print its Listening line; stderr: " + server->stderr_text() +
                                  (options.merge_stderr ? "; output: " + joined_lines(server->stdout_lines()) : ""));
     }
     server->address_ = announced;
@@ -202,6 +237,8 @@ std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds
         const pid_t done = ::waitpid(pid_, &status, WNOHANG);
         if (done == pid_) {
             exit_status_ = decode_wait_status(status);
+            ended_by_itself_ = true;
+            end_seen_by_test_ = true;
             // Reaped is not read: the last bytes it wrote may still sit in the pipes. Nobody may judge
             // its output before the pumps have read it to the end.
             wait_for_output_end(10s);
@@ -214,14 +251,33 @@ std::optional<ExitStatus> ServerProcess::wait_for_exit(std::chrono::milliseconds
 
 ExitStatus ServerProcess::kill_and_wait() {
     if (!exit_status_) {
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        exit_status_ = decode_wait_status(status);
+        reap_or_kill();
         wait_for_output_end(10s);
     }
     return *exit_status_;
+}
+
+void ServerProcess::reap_or_kill() {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        ended_by_itself_ = true;
+    } else {
+        ::kill(pid_, SIGKILL);
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        // Already dying of something else when the SIGKILL came: that end is its own.
+        const auto ended = decode_wait_status(status);
+        ended_by_itself_ = ended.exited || ended.signal != SIGKILL;
+    }
+    exit_status_ = decode_wait_status(status);
+}
+
+std::string ServerProcess::unexpected_end_report(std::size_t lines) const {
+    if (!exit_status_ || !ended_by_itself_) return "";
+    const std::lock_guard lock(mutex_);
+    const bool crashed = !exit_status_->exited && exit_status_->signal != signal_sent_;
+    return (crashed ? "the server crashed: it was " : "the server ended during the test: it ") + exit_status_->describe() +
+           "\n" + last_lines(stdout_lines_, lines, "stdout") + last_lines(split_lines(stderr_text_), lines, "stderr");
 }
 
 void ServerProcess::wait_for_output_end(std::chrono::milliseconds deadline) {
@@ -233,16 +289,12 @@ void ServerProcess::wait_for_output_end(std::chrono::milliseconds deadline) {
 }
 
 void ServerProcess::send_signal(int signal) {
+    signal_sent_ = signal;
     if (!exit_status_) ::kill(pid_, signal);
 }
 
 ServerProcess::~ServerProcess() {
-    if (!exit_status_) {
-        ::kill(pid_, SIGKILL);
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
+    if (!exit_status_) reap_or_kill();
     // Joining the pumps waits for end of file on both pipes: the report check below sees everything.
     if (stdout_reader_.joinable()) stdout_reader_.join();
     if (stderr_reader_.joinable()) stderr_reader_.join();
@@ -253,6 +305,22 @@ ServerProcess::~ServerProcess() {
                      stderr_text_.substr(report).c_str());
         std::abort();
     }
+    report_unexpected_end();
+}
+
+void ServerProcess::report_unexpected_end() const {
+    if (end_seen_by_test_) return;  // the test waited for that end: it judges the status itself
+    const std::string report = unexpected_end_report();
+    if (report.empty()) return;
+    const bool crashed = !exit_status_->exited && exit_status_->signal != signal_sent_;
+    if (::testing::UnitTest::GetInstance()->current_test_info() == nullptr) {  // the demo, or outside a test
+        if (crashed) std::fprintf(stderr, "ServerProcess: %s", report.c_str());
+        return;
+    }
+    // A crash fails the test; an early exit is said beside the failure it explains.
+    if (!crashed && !::testing::Test::HasFailure()) return;
+    ::testing::Test::RecordProperty("server_end", report.substr(0, report.find('\n')));
+    GTEST_NONFATAL_FAILURE_(report.c_str());  // ADD_FAILURE without its "Failed" line
 }
 
 }  // namespace support

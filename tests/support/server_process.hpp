@@ -2,6 +2,10 @@
 // delay, observed through its stdout/stderr, and always killed and reaped (in the destructor, so a
 // failed assertion cannot leave it running). Every wait takes a deadline.
 // A sanitizer report on the server's stderr (a sanitizer build) aborts the test in the destructor.
+// A server that ended by itself while nobody waited for it (a crash: SIGSEGV from a dangling `[&]`
+// capture, or an early exit) is reported by the destructor as a failure of the running gtest, with
+// its signal, its status as a shell shows it and its last lines, whenever the test has failed or the
+// server died of a signal: "Connection reset" alone never stands for a crash.
 #pragma once
 
 #include <chrono>
@@ -13,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,8 +46,14 @@ struct ExitStatus {
     bool exited = false;  // true: exited with `code`; false: killed by `signal`
     int code = 0;
     int signal = 0;
+    // "exited with status 101", "killed by signal 11 (SIGSEGV, Segmentation fault): status 139 in a shell"
     [[nodiscard]] std::string describe() const;
+    // What a shell's `$?` shows: the code, or 128 + the signal.
+    [[nodiscard]] int shell_status() const { return exited ? code : 128 + signal; }
 };
+
+// How gtest prints an ExitStatus in a failure: describe(), not its bytes.
+void PrintTo(const ExitStatus& status, std::ostream* out);
 
 // What waitpid()'s status says about how a child ended.
 [[nodiscard]] ExitStatus decode_wait_status(int status);
@@ -75,17 +86,29 @@ public:
     ExitStatus kill_and_wait();
     void send_signal(int signal);
 
+    // Once it has ended (and its output is read to the end): how, said as a report for a failure, with
+    // its last `lines` lines on stdout and on stderr; "" while it runs or when the harness killed it.
+    [[nodiscard]] std::string unexpected_end_report(std::size_t lines = 6) const;
+
 private:
     ServerProcess() = default;
     void pump(int fd, bool is_stdout);
     // After the child is reaped: until both pipes have reached end of file (a descendant holding
     // them open could delay that; `deadline` bounds the wait and then fails loudly).
     void wait_for_output_end(std::chrono::milliseconds deadline);
+    // Reaps the child: at once if it has already ended, otherwise after SIGKILL. Notes whether it ended
+    // by itself (then its end is news to the test).
+    void reap_or_kill();
+    // From the destructor: a failure of the running gtest when the server ended by itself unseen.
+    void report_unexpected_end() const;
 
     pid_t pid_ = -1;
     std::string address_;
     int port_ = 0;
     std::optional<ExitStatus> exit_status_;
+    bool ended_by_itself_ = false;  // not by the harness's SIGKILL
+    bool end_seen_by_test_ = false;  // wait_for_exit returned the status: the test judges it itself
+    int signal_sent_ = 0;  // by the test (send_signal): a death by it is no crash
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::string> stdout_lines_;
