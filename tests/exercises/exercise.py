@@ -48,9 +48,8 @@ try:  # the learner's view of a gtest report (tests/support/test_view.py): used 
 except Exception:  # noqa: BLE001  (it is another part's; its absence must not stop a check)
     test_view = None
 
-TREE = ScratchTree("build-exercise")
-STATE = TREE.scratch / "state.json"  # last result per exercise, hints shown, tests' durations
-SAVED = TREE.scratch / "saved"  # the learner's files before `solution --apply`
+TREE = ScratchTree("build-exercise")  # holds state.json (last result per exercise, hints shown, tests'
+# durations, verified solutions) and saved/ (the learner's files before `solution --apply`)
 WRONG_ANSWERS = HERE / "wrong_answers.tsv"
 KINDS = ("exercise", "extension")
 # hints.md must have exactly `## Hint 1` to `## Hint 3`. False: --verify warns; True: it fails.
@@ -118,19 +117,21 @@ def find(exercise_id):
 
 
 def load_state():
-    state = json.loads(STATE.read_text()) if STATE.exists() else {}
+    path = TREE.scratch / "state.json"
+    state = json.loads(path.read_text()) if path.exists() else {}
     for key in ("results", "hints", "durations", "verified"):
         state.setdefault(key, {})
     return state
 
 
 def save_state(state):
-    STATE.parent.mkdir(exist_ok=True)
-    STATE.write_text(json.dumps(state, indent=1))
+    TREE.scratch.mkdir(exist_ok=True)
+    (TREE.scratch / "state.json").write_text(json.dumps(state, indent=1))
 
 
 def rel(path):
-    return str(pathlib.Path(path).relative_to(ROOT))
+    path = pathlib.Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def sources(folder):
@@ -550,7 +551,7 @@ def cmd_solution(exercise_id, *options):
               f"(or ./workbook solution {e.id} --apply, which saves your files first)", file=sys.stderr)
         sys.stdout.write(text)
         return 0
-    saved = SAVED / f"{e.id}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    saved = TREE.scratch / "saved" / f"{e.id}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
     saved.mkdir(parents=True)
     for path in sorted(e.folder.iterdir()):
         if path.is_file():
