@@ -651,9 +651,10 @@ def cmd_verify(*ids):
             print("\n".join("  " + line for line in solution_verdict.report.splitlines()))
         if start_verdict.passed or not solution_verdict.passed or errors:
             bad.append(e.id)
-            state["verified"].pop(e.id, None)
-        else:
+        if solution_verdict.passed:  # what --audit needs to know: the wrong answers' base passes
             state["verified"][e.id] = tree_fingerprint(e, solution)
+        else:
+            state["verified"].pop(e.id, None)
     save_state(dict(load_state(), verified=state["verified"]))
     print(f"exercise --verify: {len(every) - len(bad)} of {len(every)} honest"
           + (f"; not: {', '.join(bad)}" if bad else "") + f" ({time.monotonic() - began:.0f} s)")
