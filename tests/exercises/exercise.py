@@ -380,9 +380,9 @@ def gtest_section(run_, paths, where):
         for headline, under in entries:
             if headline.startswith("✗"):
                 case = next(pending)
-                lines += words_for.failure_section(case, headline, under, "", where)
+                lines += words_for.failure_section(case, paths(headline), [paths(line) for line in under], "", where)
             else:
-                lines.append("  " + headline)
+                lines.append("  " + paths(headline))
     else:
         for case in cases:
             if case.result == "passed" and case.properties.get("observed"):
@@ -687,9 +687,10 @@ def read_wrong_answers(table=WRONG_ANSWERS):
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not must_say.strip():
             sys.exit(f"{rel(table)}:{number}: NAME must be kebab-case and MUST_SAY not empty")
         rows.append(WrongAnswer(exercise, name, unescape(must_say), path, unescape(find_text), unescape(replace), number))
-    names = [r.name for r in rows]
-    if len(set(names)) != len(names):
-        sys.exit(f"{rel(table)}: names must be unique: {sorted({n for n in names if names.count(n) > 1})}")
+    keys = [(r.exercise, r.name) for r in rows]  # unique per exercise: `--audit NAME` runs every row so named
+    if len(set(keys)) != len(keys):
+        sys.exit(f"{rel(table)}: an exercise's wrong answers need unique names: "
+                 f"{sorted({' '.join(k) for k in keys if keys.count(k) > 1})}")
     return rows
 
 
