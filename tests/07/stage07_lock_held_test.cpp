@@ -30,7 +30,6 @@
 
 using namespace std::chrono_literals;
 using hello::ThreadPool;
-using support::JobProbe;
 using support::pool_deadline;
 using support::pool_workers;
 
@@ -80,7 +79,7 @@ const TracedRun& traced_run() {
         std::filesystem::remove(path);
         // Read once, at the first traced event: set before the pool's first lock.
         ::setenv("WORKBOOK_LOCK_TRACE", path.c_str(), 1);
-        auto probe = JobProbe::make();
+        auto probe = support::JobProbe::make();
         {
             const support::OpenGateOnExit release(probe);
             auto pool = ThreadPool(pool_workers);
