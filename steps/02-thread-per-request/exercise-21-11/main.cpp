@@ -26,6 +26,7 @@ int main() {
         // TODO(exercise): hand each stream to a new thread (rs::thread::spawn), so that a slow
         // /sleep no longer holds up /. Book: "Spawning a Thread for Each Request"
         // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 02
+        // Then compare with docs/02-thread-per-request.md.
         handle_connection(std::move(stream));
     }
 }

@@ -23,6 +23,7 @@ int main() {
     // hello) until this compiles, and make ThreadPool(0) panic. Book: "Building ThreadPool Using
     // Compiler-Driven Development" and "Validating the Number of Threads in new"
     // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 03
+    // Then compare with docs/03-empty-pool.md.
     auto pool = ThreadPool(4);
 
     for (auto accepted : listener.incoming()) {

@@ -9,7 +9,8 @@
 
 // TODO(exercise): give the pool a channel: a Job type, the Sender kept by the pool, the Receiver
 // passed to each Worker as the book does (listings 21-16, 21-17). Book: "Sending Requests to Threads
-// via Channels" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 04
+// via Channels" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).
+// Stuck? ./workbook hint 04. Then compare with docs/04-channel.md.
 namespace hello {
 
 class Worker;

@@ -12,6 +12,7 @@
 // TODO(exercise): make Job a move-only closure (Rust's Box<dyn FnOnce() + Send + 'static>), and have
 // execute send each job down the channel. Book: "Implementing the execute Method"
 // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 05
+// Then compare with docs/05-arc-mutex.md.
 namespace hello {
 
 class Worker;

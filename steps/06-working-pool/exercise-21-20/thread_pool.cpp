@@ -48,6 +48,7 @@ ThreadPool::~ThreadPool() = default;
 // TODO(exercise): make each Worker loop: take a job off the shared receiver, print "Worker N got a
 // job; executing.", run it. Book: "Implementing the execute Method"
 // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 06
+// Then compare with docs/06-working-pool.md.
 Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
     : id_(id), thread_(rs::thread::spawn([receiver = std::move(receiver)] {
           static_cast<void>(receiver);

@@ -48,8 +48,10 @@ ThreadPool::~ThreadPool() = default;
 // TODO(exercise): rewrite the Worker loop as the book's listing 21-21 does,
 // `while let Ok(job) = receiver.lock().unwrap().recv() { ... }`, so that, as in Rust, the lock is
 // HELD while the job runs (and released between jobs). Why does the literal C++ translation not hold
-// it? Book: "Implementing the execute Method" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).
+// it? Book: "Implementing the execute Method"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).
 // Stuck? ./workbook hint 07
+// Then compare with docs/07-while-let-bug.md.
 Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
     : id_(id), thread_(rs::thread::spawn([id, receiver = std::move(receiver)] {
           while (true) {

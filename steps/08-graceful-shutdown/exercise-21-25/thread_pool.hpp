@@ -15,6 +15,7 @@
 // Worker; a Worker leaves its loop when recv fails. Book: "Graceful Shutdown and Cleanup"
 // (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html).
 // Stuck? ./workbook hint 08
+// Then compare with docs/08-graceful-shutdown.md.
 namespace hello {
 
 class Worker;
