@@ -181,8 +181,11 @@ TEST(Stage07_LockHeld, BetweenOneJobAndTheNextTheLockIsReleasedAndTakenAgain) {
         }
         if (released && acquired_by_next) ++handovers;
     }
-    support::observe({.saw = "of the " + std::to_string(followers) + " jobs that started after another had ended, " +
-                             std::to_string(handovers) + " started after the lock was released and taken again",
+    support::observe({.saw = followers == 0 ? "the four jobs overlapped: none started after another had ended"
+                                            : "of the " + std::to_string(followers) +
+                                                  " jobs that started after another had ended, " +
+                                                  std::to_string(handovers) +
+                                                  " started after the lock was released and taken again",
                       .shows = "the guard is dropped at the end of each loop body, not held for ever",
                       .expected = "all of them"});
     EXPECT_EQ(handovers, followers)
