@@ -24,7 +24,7 @@ using support::pool_deadline;
 using support::pool_workers;
 
 TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerPanics) {
-    const std::size_t threads_before = stage08::baseline_threads();
+    const std::size_t threads_before = support::baseline_threads();
     auto probe = JobProbe::make();
     const OpenGateOnExit release(probe);
     // The panics are printed to stderr (fd 2); the test reads them back from there.
@@ -39,7 +39,7 @@ TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerP
     probe->open_gate();
     EXPECT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == 1; }, pool_deadline))
         << "the job keeps running on its detached thread";
-    EXPECT_TRUE(stage08::wait_for_live_threads(threads_before, pool_deadline)) << "every worker thread must end";
+    EXPECT_TRUE(support::wait_for_live_threads(threads_before, pool_deadline)) << "every worker thread must end";
     const std::string errors = testing::internal::GetCapturedStderr();
 
     EXPECT_EQ(occurrences(errors, rust_text::worker_panicked), pool_workers) << errors;

@@ -29,7 +29,7 @@ using support::pool_deadline;
 
 TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorReturns) {
     constexpr std::size_t jobs = 4;
-    const std::size_t threads_before = stage08::baseline_threads();
+    const std::size_t threads_before = support::baseline_threads();
     auto probe = JobProbe::make();
     const OpenGateOnExit release(probe);
     std::binary_semaphore destroying(0);
@@ -56,16 +56,16 @@ TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorR
     EXPECT_EQ(finished_when_it_returned, jobs) << "jobs queued before the shutdown were lost, or still running";
     // As a duration (a time point prints as bytes in a failure).
     EXPECT_GT(destructor_returned - gate_opened, Clock::duration::zero()) << "the destructor returned before its worker had finished";
-    EXPECT_EQ(stage08::live_threads(), threads_before) << "every worker thread has ended when it returns";
+    EXPECT_EQ(support::live_threads(), threads_before) << "every worker thread has ended when it returns";
 }
 
 TEST(POOL_SUITE, DestroyingAnIdlePoolEndsEveryWorkerThread) {
-    const std::size_t threads_before = stage08::baseline_threads();
+    const std::size_t threads_before = support::baseline_threads();
     {
         auto pool = ThreadPool(4);
-        EXPECT_EQ(stage08::live_threads(), threads_before + 4);
+        EXPECT_EQ(support::live_threads(), threads_before + 4);
     }
-    EXPECT_EQ(stage08::live_threads(), threads_before) << "the destructor joins all four";
+    EXPECT_EQ(support::live_threads(), threads_before) << "the destructor joins all four";
 }
 
 // While they run, these pools behave as stage 06's does (tests/support/pool_behaviour.hpp).

@@ -1,34 +1,100 @@
 #!/usr/bin/env python3
-"""The learner's exercises (`./workbook exercise`, `hint`, `solution`).
+"""The learner's exercises (`./workbook exercise`, `hint`, `solution`), and their audits.
 
 An exercise is a row of its stage's listings.tsv with kind `exercise` (a book stage's work left to do)
 or `extension` (beyond the book); its target is a folder holding the start files (with TODO(exercise)
-markers), hints.md and exercise.tsv (KEY<TAB>VALUE: `replaces` the listing folder whose files the
-learner's files stand in for, one `check` per Meson test that judges them, `missing` the behaviour
-said in words when the check fails, and for an extension `solution` its reference folder and
-`meson` a file of Meson lines that the scratch copy's top-level meson.build gets, declaring the
-extension's own test).
+markers), hints.md (`## Hint 1` to `## Hint 3`) and exercise.tsv, KEY<TAB>VALUE rows:
+  replaces FOLDER     the listing folder whose files the learner's files stand in for
+  check NAME          one row per Meson test that judges them: all must pass
+  missing PATTERN SENTENCE
+                      said as `Missing: SENTENCE` when a failing gtest's full name (Suite.Test,
+                      Prefix/Suite.Test/Param) or a failing non-gtest Meson test's name matches the
+                      fnmatch PATTERN; a legacy `missing SENTENCE` row has the pattern `*`
+  solution FOLDER     an extension's reference folder (a book exercise's is the listing it replaces)
+  meson FILE          Meson lines the scratch copy's top-level meson.build gets (an extension's test)
 
 A check never touches the main build: like the mutation audit it works on a scratch copy
 (build-exercise/tree, tests/support/scratch_tree.py), puts the exercise's files over the listing's,
-builds only what the check's tests need and runs them: the same tests that check the book's listing.
+builds only what the check's tests need and runs them (directly, as Meson would, two at a time).
 
-    exercise.py list | check ID | verify [ID...] | hint ID | reset ID | solution ID
+    exercise.py list | check ID | hint ID | reset ID | solution ID [--apply]
+    exercise.py verify [ID...]      every start fails, every start + `solution` patch passes, hints
+    exercise.py audit [ID|NAME...]  every wrong answer of wrong_answers.tsv fails, saying MUST_SAY
 """
+import dataclasses
+import datetime
+import fnmatch
+import hashlib
 import json
+import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
-from scratch_tree import ROOT, ScratchTree, run  # noqa: E402
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "support"))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree (the scratch copy syncs it)
+import exercise_patch  # noqa: E402
+import exercise_report as words_for  # noqa: E402
+from scratch_tree import ROOT, ScratchTree, run, unescape  # noqa: E402
 
-TREE = ScratchTree("build-exercise")
-STATE = ROOT / "build-exercise" / "state.json"  # last check's result per exercise, hints shown
+try:  # the learner's view of a gtest report (tests/support/test_view.py): used when it answers as expected
+    import test_view
+except Exception:  # noqa: BLE001  (it is another part's; its absence must not stop a check)
+    test_view = None
+
+TREE = ScratchTree("build-exercise")  # holds state.json (last result per exercise, hints shown, tests'
+# durations, verified solutions) and saved/ (the learner's files before `solution --apply`)
+WRONG_ANSWERS = HERE / "wrong_answers.tsv"
 KINDS = ("exercise", "extension")
+# hints.md must have exactly `## Hint 1` to `## Hint 3`. False: --verify warns; True: it fails.
+HINT_SECTIONS_ARE_REQUIRED = False
+
+
+# ---------------------------------------------------------------------------------------------------
+# The exercises
+
+@dataclasses.dataclass
+class Exercise:
+    id: str
+    kind: str
+    title: str
+    stage: pathlib.Path
+    folder: pathlib.Path
+    conf: dict
+
+    @property
+    def listing(self):
+        return rel(self.stage / self.conf["replaces"])
+
+    @property
+    def solution(self):
+        return self.stage / (self.conf["solution"] if self.kind == "extension" else self.conf["replaces"])
+
+
+def read_conf(path):
+    conf = {"check": [], "missing": []}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, value = line.partition("\t")
+        if key == "check":
+            conf["check"].append(value)
+        elif key == "missing":
+            fields = value.split("\t")
+            if len(fields) > 2 or not fields[-1].strip():
+                sys.exit(f"{rel(path)}:{number}: a missing row is missing<TAB>PATTERN<TAB>SENTENCE")
+            conf["missing"].append(tuple(fields) if len(fields) == 2 else ("*", fields[0]))
+        else:
+            conf[key] = value
+    if "replaces" not in conf or not conf["check"]:
+        sys.exit(f"{rel(path)}: needs a `replaces` row and at least one `check` row")
+    return conf
 
 
 def exercises():
@@ -38,108 +104,358 @@ def exercises():
             fields = line.split("\t")
             if len(fields) >= 4 and fields[2] in KINDS:
                 folder = table.parent / fields[1].rstrip("/")
-                conf = {"check": []}
-                for entry in (folder / "exercise.tsv").read_text().splitlines():
-                    if entry.strip() and not entry.startswith("#"):
-                        key, value = entry.split("\t", 1)
-                        conf["check"].append(value) if key == "check" else conf.__setitem__(key, value)
-                found.append(dict(id=fields[0].removeprefix("exercise-").removeprefix("extension-"), kind=fields[2], title=fields[3],
-                                  stage=table.parent, folder=folder, conf=conf))
+                found.append(Exercise(fields[0].removeprefix("exercise-").removeprefix("extension-"), fields[2],
+                                      fields[3], table.parent, folder, read_conf(folder / "exercise.tsv")))
     return found
 
 
 def find(exercise_id):
     for e in exercises():
-        if exercise_id in (e["id"], f"{e['kind']}-{e['id']}", e["folder"].name):
+        if exercise_id in (e.id, f"{e.kind}-{e.id}", e.folder.name):
             return e
     sys.exit(f"workbook: no exercise '{exercise_id}' (./workbook exercise lists them)")
 
 
 def load_state():
-    return json.loads(STATE.read_text()) if STATE.exists() else {"results": {}, "hints": {}}
+    path = TREE.scratch / "state.json"
+    state = json.loads(path.read_text()) if path.exists() else {}
+    for key in ("results", "hints", "durations", "verified"):
+        state.setdefault(key, {})
+    return state
 
 
 def save_state(state):
-    STATE.parent.mkdir(exist_ok=True)
-    STATE.write_text(json.dumps(state, indent=1))
+    TREE.scratch.mkdir(exist_ok=True)
+    (TREE.scratch / "state.json").write_text(json.dumps(state, indent=1))
 
 
 def rel(path):
-    return str(path.relative_to(ROOT))
+    path = pathlib.Path(path)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def sources(folder):
-    return sorted(p for p in folder.iterdir() if p.suffix in (".cpp", ".hpp"))
+    return {p.name: p.read_text() for p in sorted(pathlib.Path(folder).iterdir()) if p.suffix in (".cpp", ".hpp")}
 
 
-def fingerprint(folder):
-    return "\n".join(p.name + ":" + p.read_text() for p in sources(folder))
+def fingerprint(files):
+    return hashlib.sha256("\0".join(f"{n}\0{t}" for n, t in sorted(files.items())).encode()).hexdigest()
 
 
 def untouched(e):
-    done = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", rel(e["folder"])])
+    done = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", rel(e.folder)])
     return done.returncode == 0 and done.stdout.strip() == ""
 
 
 def start_files(e):
-    """The start as committed (git), so that --verify judges the untouched start even after edits."""
-    scratch = pathlib.Path(tempfile.mkdtemp(prefix="exercise-start-"))
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", rel(e["folder"])], stdout=subprocess.PIPE)
-    if archive.returncode != 0:
-        return e["folder"]
-    subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive.stdout, check=True)
-    return scratch / rel(e["folder"])
+    """The start as committed (git), so that --verify and `solution` use the untouched start even after
+    edits; the folder's files where there is no git history (an unpacked archive)."""
+    listed = run(["git", "-C", str(ROOT), "ls-tree", "--name-only", "HEAD", rel(e.folder) + "/"])
+    if listed.returncode != 0:
+        return sources(e.folder)
+    files = {}
+    for path in listed.stdout.split():
+        if path.endswith((".cpp", ".hpp")):
+            shown = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{path}"], stdout=subprocess.PIPE, text=True)
+            files[pathlib.PurePath(path).name] = shown.stdout
+    return files
 
 
-def first_error(log):
-    lines = log.splitlines()
-    for i, line in enumerate(lines):
-        if re.search(r"\berror\b", line) and not line.startswith(("FAILED", "ninja")):
-            return "\n".join(line for line in lines[max(0, i - 1):i + 6] if not line.startswith("ninja:"))
-    return "\n".join(lines[-15:])
+# ---------------------------------------------------------------------------------------------------
+# The scratch copy: put files in place, build, run tests
+
+def scratch_meson():
+    """The scratch copy's top-level meson.build: the workbook's, plus every exercise's `meson` file, the
+    same for every exercise, so that moving from one exercise to the next never reconfigures."""
+    extra = sorted({e.conf["meson"] for e in exercises() if "meson" in e.conf})
+    return (ROOT / "meson.build").read_text() + "".join("\n" + (ROOT / name).read_text() for name in extra)
 
 
-def check(e, files_from):
-    """Builds the scratch copy with files_from's sources in place of the listing's, runs the check.
-    Returns (passed, report)."""
-    listing = pathlib.Path(rel(e["stage"])) / e["conf"]["replaces"]
-    # A listing file the exercise lacks is emptied, not left there as the answer.
-    overrides = {listing / path.name: "" for path in sources(ROOT / listing)}
-    overrides.update({listing / path.name: path.read_text() for path in sources(files_from)})
-    if "meson" in e["conf"]:
-        overrides[pathlib.Path("meson.build")] = ((ROOT / "meson.build").read_text() + "\n"
-                                                  + (ROOT / e["conf"]["meson"]).read_text())
+def prepare(e, files):
+    """The scratch copy with `files` (name -> text) in place of the listing's .cpp/.hpp; the check's
+    Meson tests (dicts of meson-info/intro-tests.json)."""
+    listing = pathlib.Path(e.listing)
+    overrides = {listing / name: "" for name in sources(ROOT / listing)}  # a file the exercise lacks is empty
+    overrides.update({listing / name: text for name, text in files.items()})
+    overrides[pathlib.Path("meson.build")] = scratch_meson()
     TREE.sync(overrides)
     TREE.configure("exercise")
     tests = []
-    for name in e["conf"]["check"]:
+    for name in e.conf["check"]:
         found, _ = TREE.tests_of(name)
         if not found:
-            sys.exit(f"exercise: {e['id']}: no Meson test named {name!r}")
-        tests += found
-    built, log = TREE.build(TREE.targets_for(tests))
-    if not built:
-        # The compiler names the listing's path in the scratch copy; the learner's file is the exercise's.
-        error = first_error(log).replace("../" + str(listing) + "/", str(files_from.relative_to(ROOT) if files_from.is_relative_to(ROOT) else listing) + "/")
-        return False, "It does not compile yet. The compiler's first error (follow the compiler):\n\n" + error
-    done = run(["meson", "test", "-C", str(TREE.build_dir), "--no-rebuild", "--print-errorlogs"] + e["conf"]["check"])
-    if done.returncode == 0:
-        return True, "Passed: " + ", ".join(e["conf"]["check"])
-    view = subprocess.run([sys.executable, str(ROOT / "tests/support/test_view.py"), "--build", str(TREE.build_dir)],
-                          input=done.stdout, stdout=subprocess.PIPE, text=True).stdout
-    observed, in_gtest = [], False  # test_view's lines: each gtest in words, a failure's first lines under it
-    for line in view.splitlines():
-        if line.lstrip().startswith(("✗", "✓")):
-            in_gtest = True
-        elif not (in_gtest and line.startswith("      ")):
-            in_gtest = False
-            continue
-        if line.rstrip() not in observed:
-            observed.append(line.rstrip())
-    if not any("✗" in line for line in observed):  # not a gtest, or it recorded nothing: its own log
-        observed = [line for line in done.stdout.splitlines() if line.startswith(("saw:", "expected"))] or done.stdout.splitlines()[-20:]
-    return False, "What the tests saw:\n" + "\n".join(observed[:30])
+            sys.exit(f"exercise: {e.id}: no Meson test named {name!r} (exercise.tsv's check rows)")
+        tests += [t for t in found if t not in tests]
+    return tests
 
+
+@dataclasses.dataclass
+class Run:
+    test: dict
+    arguments: list
+    process: subprocess.Popen = None
+    output: object = None
+    started: float = 0.0
+    duration: float = 0.0
+    returncode: int = None
+    timed_out: bool = False
+    stdout: str = ""
+    xml: str = ""
+    running: bool = False  # a snapshot of a test still running: its stdout so far, its last gtest unfinished
+
+    @property
+    def name(self):
+        return self.test["name"]
+
+    @property
+    def gtest(self):
+        return self.test["protocol"] == "gtest"
+
+    @property
+    def passed(self):
+        return self.returncode == 0 and not self.timed_out and not self.running
+
+    def snapshot(self):
+        """This run as it stands, for `enough` to judge while it goes on (pread: the child shares the
+        file's offset)."""
+        size = os.fstat(self.output.fileno()).st_size
+        text = os.pread(self.output.fileno(), size, 0).decode(errors="replace")
+        return dataclasses.replace(self, stdout=text, running=True)
+
+
+def xml_path(test):
+    return TREE.build_dir / f"{test['name']}.xml"  # where Meson has a gtest write it (test_view reads it)
+
+
+def start(run_):
+    test = run_.test
+    command = list(test["cmd"]) + run_.arguments
+    if run_.gtest:
+        xml_path(test).unlink(missing_ok=True)
+        command.append(f"--gtest_output=xml:{xml_path(test)}")
+    run_.output = tempfile.TemporaryFile()
+    run_.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=run_.output, stderr=subprocess.STDOUT,
+                                    cwd=test["workdir"] or TREE.build_dir, start_new_session=True,
+                                    env=dict(os.environ, **test["env"], MESON_TEST_ITERATION="1"))
+    run_.started = time.monotonic()
+
+
+def stop(run_):
+    """Ends a test program and everything it started (its own process group)."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(run_.process.pid, sent)
+        except ProcessLookupError:
+            break
+        try:
+            run_.process.wait(timeout=2)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def collect(run_):
+    run_.returncode = run_.process.wait()
+    run_.duration = time.monotonic() - run_.started
+    try:
+        os.killpg(run_.process.pid, signal.SIGKILL)  # anything it left behind
+    except (ProcessLookupError, PermissionError):
+        pass
+    run_.output.seek(0)
+    run_.stdout = run_.output.read().decode(errors="replace")
+    run_.output.close()
+    if run_.gtest and xml_path(run_.test).exists():
+        run_.xml = xml_path(run_.test).read_text(errors="replace")
+
+
+def run_tests(tests, arguments=None, enough=None):
+    """Runs the tests as `meson test` would (its command, environment, folder and time limit), as many
+    at once as there are cores, the longest (last time) first. `arguments(test)` adds arguments;
+    `enough(finished runs)` true stops the others. Returns the runs that finished, in `tests`' order."""
+    state = load_state()
+    queue = sorted(tests, key=lambda t: -state["durations"].get(t["name"], 1000))
+    running, finished = [], []
+    jobs = max(1, os.cpu_count() or 1)
+    next_probe = 0.0
+    try:
+        while queue or running:
+            while queue and len(running) < jobs and (not running or queue[0]["is_parallel"]
+                                                     and all(r.test["is_parallel"] for r in running)):
+                test = queue.pop(0)
+                running.append(Run(test, list(arguments(test) if arguments else [])))
+                start(running[-1])
+            time.sleep(0.02)
+            for run_ in list(running):
+                limit = run_.test.get("timeout") or 0
+                if run_.process.poll() is None and limit > 0 and time.monotonic() - run_.started > limit:
+                    run_.timed_out = True
+                    stop(run_)
+                if run_.process.poll() is not None:
+                    collect(run_)
+                    running.remove(run_)
+                    finished.append(run_)
+            if enough and time.monotonic() >= next_probe:  # the finished runs and the others so far
+                next_probe = time.monotonic() + 0.25
+                snapshots = [r.snapshot() for r in running if r.gtest]
+                if enough(finished + snapshots):
+                    finished += snapshots
+                    break
+    finally:
+        for run_ in running:
+            stop(run_)
+            run_.output.close()
+    state = load_state()
+    state["durations"].update({r.name: round(r.duration, 2) for r in finished if not r.arguments and not r.running})
+    save_state(state)
+    order = {t["name"]: i for i, t in enumerate(tests)}
+    return sorted(finished, key=lambda r: order[r.name])
+
+
+# ---------------------------------------------------------------------------------------------------
+# From the runs to what the learner reads
+
+@dataclasses.dataclass
+class Verdict:
+    passed: bool  # every test ran to its end and passed
+    compiled: bool
+    report: str
+    failures: list = dataclasses.field(default_factory=list)
+    seconds: dict = dataclasses.field(default_factory=dict)  # build, tests: where a check's time went
+
+    @property
+    def failed(self):  # something failed (a check stopped early has neither passed nor failed)
+        return not self.compiled or bool(self.failures)
+
+
+def name_in_words(name):
+    if test_view and hasattr(test_view, "words"):
+        try:
+            return test_view.words(name)
+        except Exception:  # noqa: BLE001
+            pass
+    return name
+
+
+def view_entries(run_):
+    """test_view's lines for a gtest report, as (headline, lines under it); None when it gives none."""
+    if not (test_view and hasattr(test_view, "gtest_lines") and run_.xml):
+        return None
+    try:
+        lines = test_view.gtest_lines(str(xml_path(run_.test)), False)
+    except Exception:  # noqa: BLE001  (its format may change: then our own lines)
+        return None
+    entries = []
+    for line in lines or []:
+        if re.match(r"^\s{0,4}[✓✗-] ", line):
+            entries.append((line.strip(), []))
+        elif entries:
+            entries[-1][1].append(line)
+    return entries or None
+
+
+def how_it_ended(run_):
+    limit = run_.test.get("timeout")
+    if run_.timed_out:
+        return f"the test program was stopped at its {limit} s limit while this test ran"
+    if run_.returncode is not None and run_.returncode < 0:
+        return f"the test program was killed by {words_for.signal_name(run_.returncode)} while this test ran"
+    if run_.returncode:
+        return (f"the test program ended with exit status {run_.returncode} while this test ran"
+                + (" (101: a panic, which ends the whole program as in Rust)" if run_.returncode == 101 else ""))
+    return ""
+
+
+def gtest_section(run_, paths, where):
+    """The lines for one gtest program: its ✓ lines with figures, each failure whole; and the names of
+    the failed gtests (the program's own name when no gtest can be blamed)."""
+    cases = words_for.gtest_cases(paths(run_.stdout), run_.xml)
+    if run_.running and cases and cases[-1].result == "crashed":
+        cases.pop()  # still running, not crashed
+    failed = [c for c in cases if c.result in ("failed", "crashed")]
+    entries = view_entries(run_)
+    lines = []
+    in_report = [c for c in failed if c.result == "failed"]
+    if entries is not None and sum(1 for h, _ in entries if h.startswith("✗")) == len(in_report):
+        pending = iter(in_report)
+        for headline, under in entries:
+            if headline.startswith("✗"):
+                case = next(pending)
+                lines += words_for.failure_section(case, paths(headline), [paths(line) for line in under], "", where)
+            else:
+                lines.append("  " + paths(headline))
+    else:
+        for case in cases:
+            if case.result == "passed" and case.properties.get("observed"):
+                shows = case.properties.get("shows")
+                lines.append(f"  ✓ {case.properties['observed']}" + (f": {shows}" if shows else ""))
+            elif case.result == "failed":
+                lines += words_for.failure_section(case, words_for.case_headline(case, name_in_words), [], "", where)
+    for case in (c for c in failed if c.result == "crashed"):
+        lines += words_for.failure_section(case, words_for.case_headline(case, name_in_words), [],
+                                           how_it_ended(run_), where)
+    names = [c.name for c in failed]
+    if not run_.passed and not names and not run_.running:  # it failed, yet no gtest did: said whole
+        ended = how_it_ended(run_) or "the test program failed after its gtests passed"
+        tail = [line for line in paths(run_.stdout).splitlines() if line.strip()][-words_for.BLOCK_LINES:]
+        lines += [f"  ✗ {run_.name}: {ended}"] + ["      " + line for line in tail]
+        names = [run_.name]
+    return lines, names
+
+
+def other_section(run_, paths, where):
+    """A test that is not a gtest program (a script's check): what it printed, when it failed."""
+    if run_.passed:
+        return [], []
+    tail = [line for line in paths(run_.stdout).splitlines() if line.strip()]
+    return ([f"  ✗ {how_it_ended(run_) or 'it failed'}; what it printed:"]
+            + ["      " + line for line in words_for.cut(tail, where)]), [run_.name]
+
+
+def judge(e, runs, shown):
+    """The verdict on finished runs: what the tests saw, test by test, and the Missing lines."""
+    def paths(text):
+        return words_for.map_paths(text, e.listing, shown, str(TREE.source))
+    where = f"the whole output: {rel(TREE.scratch)}/last-output.txt"
+    sections, failures = [], []
+    for run_ in runs:
+        if run_.running and not any(c.result == "failed" for c in words_for.gtest_cases(run_.stdout)):
+            continue  # a snapshot that has seen no failure yet says nothing
+        lines, names = gtest_section(run_, paths, where) if run_.gtest else other_section(run_, paths, where)
+        failures += names
+        status = "passed" if run_.passed else "FAILED" + (" (stopped there: enough was seen)" if run_.running else "")
+        sections.append(f"{run_.name}: {status}" + "".join(f"\n{line}" for line in lines))
+    passed = bool(runs) and all(r.passed for r in runs)
+    report = "What the tests saw:\n\n" + "\n\n".join(sections)
+    if passed:
+        gtests = sum(len(words_for.gtest_cases(r.stdout)) for r in runs if r.gtest)
+        programs = f"{len(runs)} test program{'s' if len(runs) != 1 else ''}"
+        report += (f"\n\nAs the book says: {e.title} — every check passed ({programs}"
+                   + (f", {gtests} gtests" if gtests else "") + ").")
+    else:
+        report += "\n\n" + "\n".join(words_for.missing_lines(failures, e.conf["missing"]))
+    return Verdict(passed, True, report, failures)
+
+
+def check(e, files, shown=None, arguments=None, enough=None, tests=None):
+    """Builds the scratch copy with `files` in place of the listing's and runs the check (or `tests`, a
+    part of it). Returns a Verdict."""
+    shown = shown or rel(e.folder)
+    began = time.monotonic()
+    all_tests = prepare(e, files)
+    tests = tests if tests is not None else all_tests
+    built, log = TREE.build(TREE.targets_for(tests), keep_going=True)
+    seconds = {"build": time.monotonic() - began}
+    if not built:
+        report = words_for.compile_report(log, e.listing, shown, str(TREE.source))
+        return Verdict(False, False, report, [], seconds)
+    runs = run_tests(tests, arguments, (lambda finished: enough(judge(e, finished, shown))) if enough else None)
+    seconds["tests"] = time.monotonic() - began - seconds["build"]
+    (TREE.scratch / "last-output.txt").write_text("".join(f"==== {r.name}\n{r.stdout}\n" for r in runs))
+    return dataclasses.replace(judge(e, runs, shown), seconds=seconds)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Commands
 
 def cmd_list():
     state = load_state()
@@ -148,99 +464,343 @@ def cmd_list():
         if untouched(e):
             status = "not started"
         else:
-            last = state["results"].get(e["id"])
-            status = ("not checked since your last edit" if not last or last["fingerprint"] != fingerprint(e["folder"])
+            last = state["results"].get(e.id)
+            status = ("not checked since your last edit" if not last or last["fingerprint"] != fingerprint(sources(e.folder))
                       else "passing" if last["passed"] else "failing")
-        print(f"  {e['id']:<15} {e['kind']:<9} {status:<33} {e['title']}")
-        print(f"  {'':<15} {rel(e['folder'])}/")
+        print(f"  {e.id:<15} {e.kind:<9} {status:<33} {e.title}")
+        print(f"  {'':<15} {rel(e.folder)}/")
     return 0
 
 
 def cmd_check(exercise_id):
     e = find(exercise_id)
-    print(f"exercise {e['id']}: {e['title']}\nchecking {rel(e['folder'])}/ in place of "
-          f"{rel(e['stage'])}/{e['conf']['replaces']}/ (scratch copy: build-exercise/) ...", flush=True)
-    passed, report = check(e, e["folder"])
+    print(f"exercise {e.id}: {e.title}\nchecking {rel(e.folder)}/ in place of {e.listing}/ "
+          f"(scratch copy: {rel(TREE.scratch)}/) ...", flush=True)
+    files = sources(e.folder)
+    verdict = check(e, files)
     state = load_state()
-    state["results"][e["id"]] = {"passed": passed, "fingerprint": fingerprint(e["folder"])}
+    state["results"][e.id] = {"passed": verdict.passed, "fingerprint": fingerprint(files)}
     save_state(state)
-    print(report)
-    if passed:
-        print(f"\nexercise {e['id']}: PASSING. Compare with the reference: ./workbook solution {e['id']}")
+    print(verdict.report)
+    if verdict.passed:
+        print(f"\nexercise {e.id}: PASSING. Compare with the reference: ./workbook solution {e.id}")
         return 0
-    print(f"\nexercise {e['id']}: FAILING. Missing: {e['conf']['missing']}.\n"
-          f"Next hint: ./workbook hint {e['id']}")
+    print(f"\nexercise {e.id}: FAILING. Next hint: ./workbook hint {e.id}")
     return 1
-
-
-def solution_folder(e):
-    if e["kind"] == "extension":
-        return e["stage"] / e["conf"]["solution"]
-    return e["stage"] / e["conf"]["replaces"]
-
-
-def cmd_verify(*ids):
-    """For every exercise (or those named): the untouched start fails its check, the reference solution
-    passes it."""
-    bad, every = [], [find(i) for i in ids] if ids else exercises()
-    for e in every:
-        start_passed, start_report = check(e, start_files(e))
-        solution_passed, solution_report = check(e, solution_folder(e))
-        ok = not start_passed and solution_passed
-        print(f"exercise {e['id']:<15} start {'passes (DEFECT)' if start_passed else 'fails'}, "
-              f"solution {'passes' if solution_passed else 'FAILS (DEFECT)'}", flush=True)
-        if not solution_passed:
-            print(solution_report)
-        if not ok:
-            bad.append(e["id"])
-    print(f"exercise --verify: {len(every) - len(bad)} of {len(every)} honest"
-          + (f"; not: {', '.join(bad)}" if bad else ""))
-    return 1 if bad else 0
 
 
 def cmd_hint(exercise_id):
     e = find(exercise_id)
-    hints = re.split(r"^## ", (e["folder"] / "hints.md").read_text(), flags=re.M)[1:]
+    sections, _ = words_for.hint_sections((e.folder / "hints.md").read_text())
+    hints = [sections[n] for n in sorted(sections)]
     state = load_state()
-    shown = state["hints"].get(e["id"], 0)
+    shown = state["hints"].get(e.id, 0)
     if shown >= len(hints):
-        print(f"No more hints for {e['id']} (all {len(hints)} shown). The answer: ./workbook solution {e['id']}")
+        print(f"No more hints for {e.id} (all {len(hints)} shown). The answer: ./workbook solution {e.id}")
         return 0
-    print("## " + hints[shown].strip())
-    state["hints"][e["id"]] = shown + 1
+    print(hints[shown].strip())
+    state["hints"][e.id] = shown + 1
     save_state(state)
-    print(f"\n(hint {shown + 1} of {len(hints)}; ./workbook hint {e['id']} again for the next)")
+    print(f"\n(hint {shown + 1} of {len(hints)}; ./workbook hint {e.id} again for the next)")
     return 0
 
 
 def cmd_reset(exercise_id):
     e = find(exercise_id)
-    done = run(["git", "-C", str(ROOT), "checkout", "HEAD", "--", rel(e["folder"])])
+    done = run(["git", "-C", str(ROOT), "checkout", "HEAD", "--", rel(e.folder)])
     if done.returncode != 0:
         sys.exit("exercise: git checkout failed:\n" + done.stdout)
     state = load_state()
-    state["results"].pop(e["id"], None)
-    state["hints"].pop(e["id"], None)
+    state["results"].pop(e.id, None)
+    state["hints"].pop(e.id, None)
     save_state(state)
-    print(f"exercise {e['id']}: {rel(e['folder'])}/ restored to its start")
+    print(f"exercise {e.id}: {rel(e.folder)}/ restored to its start")
     return 0
 
 
-def cmd_solution(exercise_id):
+def solution_patch(e):
+    return exercise_patch.patch(rel(e.folder), start_files(e), sources(e.solution))
+
+
+def apply_patch(patch_text, root):
+    """`git apply` in `root` (a copy of the workbook's layout); returns git's complaint, or ""."""
+    done = subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], input=patch_text, cwd=root,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return "" if done.returncode == 0 else done.stdout
+
+
+def patched_start(e):
+    """The start with the solution patch applied by `git apply`, as the learner would: (files, error)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = pathlib.Path(scratch) / rel(e.folder)
+        folder.mkdir(parents=True)
+        for name, text in start_files(e).items():
+            (folder / name).write_text(text)
+        error = apply_patch(solution_patch(e), scratch)
+        return sources(folder), error
+
+
+def cmd_solution(exercise_id, *options):
     e = find(exercise_id)
-    start, answer = start_files(e), solution_folder(e)
-    names = sorted({p.name for p in sources(start)} | {p.name for p in sources(answer)})
-    for name in names:
-        subprocess.run(["diff", "-uN", "--label", f"{rel(e['folder'])}/{name} (start)", "--label",
-                        f"{rel(answer)}/{name}", str(start / name), str(answer / name)])
+    if options not in ((), ("--apply",)):
+        sys.exit("usage: ./workbook solution ID [--apply]")
+    text = solution_patch(e)
+    if not options:
+        print(f"# exercise {e.id}: the reference solution as a patch on the start in {rel(e.folder)}/ "
+              f"(comment-only changes left out).\n# Apply it: ./workbook solution {e.id} | git apply   "
+              f"(or ./workbook solution {e.id} --apply, which saves your files first)", file=sys.stderr)
+        sys.stdout.write(text)
+        return 0
+    saved = TREE.scratch / "saved" / f"{e.id}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    saved.mkdir(parents=True)
+    for path in sorted(e.folder.iterdir()):
+        if path.is_file():
+            shutil.copy2(path, saved / path.name)
+    for name, content in start_files(e).items():  # the patch applies to the start
+        (e.folder / name).write_text(content)
+    error = apply_patch(text, ROOT)
+    if error:
+        sys.exit(f"exercise: the patch did not apply:\n{error}\nYour files are saved in {rel(saved)}/")
+    print(f"exercise {e.id}: your files are saved in {rel(saved)}/;\n{rel(e.folder)}/ now holds the reference "
+          f"solution (./workbook exercise {e.id} checks it; ./workbook exercise reset {e.id} restores the start).")
     return 0
+
+
+def hint_problems(e, answer_lines):
+    """(errors, warnings) of hints.md: hint 1 or 2 quoting a line of the answer; not three sections."""
+    errors, warnings = [], []
+    sections, others = words_for.hint_sections((e.folder / "hints.md").read_text())
+    if sorted(sections) != [1, 2, 3] or others:
+        problem = (f"hints.md has sections {sorted(sections)}" + (f" and {others}" if others else "")
+                   + ", not exactly `## Hint 1`, `## Hint 2`, `## Hint 3`")
+        (errors if HINT_SECTIONS_ARE_REQUIRED else warnings).append(problem)
+    for number in (1, 2):
+        for line in words_for.answer_lines_in_hint(sections.get(number, ""), answer_lines):
+            errors.append(f"hint {number} quotes the solution's code: {line}")
+    return errors, warnings
+
+
+def pattern_problems(e, tests):
+    """`missing` patterns that match no gtest and no Meson test of the check (a typo never says its
+    sentence)."""
+    names = [t["name"] for t in tests] + [n for t in tests for n in gtest_names(t)]
+    return [f"missing pattern {pattern!r} matches no test of the check" for pattern, _ in e.conf["missing"]
+            if not any(fnmatch.fnmatchcase(n, pattern) for n in names)]
+
+
+GTEST_NAMES = {}
+
+
+def gtest_names(test):
+    """The full names of the gtests a Meson test runs (its own --gtest_filter applied)."""
+    if test["protocol"] != "gtest":
+        return []
+    key = tuple(test["cmd"])
+    if key not in GTEST_NAMES:
+        listed = run(list(test["cmd"]) + ["--gtest_list_tests"], env=dict(os.environ, **test["env"]),
+                     cwd=test["workdir"] or TREE.build_dir)
+        names, suite = [], ""
+        for line in listed.stdout.splitlines():
+            if line and not line.startswith(" ") and line.rstrip().endswith("."):
+                suite = line.strip()
+            elif line.startswith("  ") and suite:
+                names.append(suite + line.split("#")[0].strip())
+        GTEST_NAMES[key] = names
+    return GTEST_NAMES[key]
+
+
+def tree_fingerprint(e, files):
+    """What a verified solution's pass depends on: its files, the exercise's table, the tests' code."""
+    digest = hashlib.sha256(fingerprint(files).encode())
+    for top in ("tests", "common", "steps"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and not path.is_relative_to(e.folder):
+                digest.update(path.read_bytes())
+    digest.update((e.folder / "exercise.tsv").read_bytes())
+    return digest.hexdigest()
+
+
+def cmd_verify(*ids):
+    """For every exercise (or those named): the untouched start fails its check, the start with the
+    solution patch applied passes it, the hints give no answer line before hint 3."""
+    began = time.monotonic()
+    bad, every = [], [find(i) for i in ids] if ids else exercises()
+    state = load_state()
+    for e in every:
+        started = time.monotonic()
+        start = start_files(e)
+        answer = [line for line in words_for.code_lines("\n".join(sources(e.solution).values()))
+                  if line not in set(words_for.code_lines("\n".join(start.values())))]
+        errors, warnings = hint_problems(e, answer)
+        solution, patch_error = patched_start(e)
+        if patch_error:
+            errors.append(f"`./workbook solution {e.id} | git apply` fails on the start: {patch_error.strip()}")
+        start_verdict = check(e, start, arguments=lambda t: ["--gtest_fail_fast"] if t["protocol"] == "gtest" else [],
+                              enough=lambda v: v.failed)
+        solution_verdict = check(e, solution)
+        errors += pattern_problems(e, prepare(e, solution))
+        how = "does not compile" if not start_verdict.compiled else "fails"
+        print(f"exercise {e.id:<15} start {'PASSES (DEFECT)' if start_verdict.passed else how}, "
+              f"start + solution patch {'passes' if solution_verdict.passed else 'FAILS (DEFECT)'} "
+              f"({time.monotonic() - started:.0f} s)", flush=True)
+        for warning in warnings:
+            print(f"  warning: {warning}")
+        for error in errors:
+            print(f"  DEFECT: {error}")
+        if not solution_verdict.passed:
+            print("\n".join("  " + line for line in solution_verdict.report.splitlines()))
+        if start_verdict.passed or not solution_verdict.passed or errors:
+            bad.append(e.id)
+        if solution_verdict.passed:  # what --audit needs to know: the wrong answers' base passes
+            state["verified"][e.id] = tree_fingerprint(e, solution)
+        else:
+            state["verified"].pop(e.id, None)
+    save_state(dict(load_state(), verified=state["verified"]))
+    print(f"exercise --verify: {len(every) - len(bad)} of {len(every)} honest"
+          + (f"; not: {', '.join(bad)}" if bad else "") + f" ({time.monotonic() - began:.0f} s)")
+    return 1 if bad else 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# The wrong-answer audit
+
+@dataclasses.dataclass
+class WrongAnswer:
+    exercise: str
+    name: str
+    must_say: str
+    file: str
+    find: str
+    replace: str
+    line: int
+
+
+def read_wrong_answers(table=WRONG_ANSWERS):
+    rows = []
+    for number, line in enumerate(table.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 6:
+            sys.exit(f"{rel(table)}:{number}: expected 6 tab-separated fields, got {len(fields)}")
+        exercise, name, must_say, path, find_text, replace = fields
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not must_say.strip():
+            sys.exit(f"{rel(table)}:{number}: NAME must be kebab-case and MUST_SAY not empty")
+        rows.append(WrongAnswer(exercise, name, unescape(must_say), path, unescape(find_text), unescape(replace), number))
+    keys = [(r.exercise, r.name) for r in rows]  # unique per exercise: `--audit NAME` runs every row so named
+    if len(set(keys)) != len(keys):
+        sys.exit(f"{rel(table)}: an exercise's wrong answers need unique names: "
+                 f"{sorted({' '.join(k) for k in keys if keys.count(k) > 1})}")
+    return rows
+
+
+def wrong_version(e, row):
+    """The solution's files with the row's change: (files, problem)."""
+    files = sources(e.solution)
+    if row.find == "":
+        if not row.replace.startswith("@"):
+            return None, "an empty FIND needs REPLACE = @PATH (a diff under tests/exercises/wrong/)"
+        with tempfile.TemporaryDirectory() as scratch:
+            for name, text in files.items():
+                pathlib.Path(scratch, name).write_text(text)
+            done = run(["patch", "-p1", "-s", "-d", scratch, "-i", str(ROOT / row.replace[1:])])
+            if done.returncode != 0:
+                return None, f"STALE ({row.replace[1:]} does not apply: {done.stdout.strip()})"
+            return sources(scratch), ""
+    if row.file not in files:
+        return None, f"NO SUCH FILE {row.file} in {rel(e.solution)}/"
+    count = files[row.file].count(row.find)
+    if count != 1:
+        return None, f"STALE (FIND found {count} times in {row.file})"
+    files[row.file] = files[row.file].replace(row.find, row.replace)
+    return files, ""
+
+
+def audit_verdict(verdict, must_say):
+    """A wrong answer must fail its exercise's check, and the report must say MUST_SAY."""
+    if verdict.passed:
+        return "PASSES (DEFECT: a wrong answer is accepted)"
+    if not words_for.says(verdict.report, must_say):
+        return "FAILS WITHOUT SAYING IT (DEFECT)"
+    return "killed"
+
+
+def targeted(e, row, tests):
+    """The gtests (and non-gtest tests) whose failure would say MUST_SAY: those matching the patterns of
+    the missing rows whose sentence says it. Run first, alone; the whole check only if they do not."""
+    patterns = [p for p, sentence in e.conf["missing"] if words_for.says(sentence, row.must_say) and p != "*"]
+    chosen, filters = [], {}
+    for test in tests:
+        if any(fnmatch.fnmatchcase(test["name"], p) for p in patterns):
+            chosen.append(test)
+            continue
+        names = [n for n in gtest_names(test) if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+        if names:
+            chosen.append(test)
+            filters[test["name"]] = ["--gtest_filter=" + ":".join(names)]
+    return chosen, filters
+
+
+def audit_row(e, row, verified):
+    files, problem = wrong_version(e, row)
+    if problem:
+        return problem, ""
+    tests = prepare(e, files)
+    if not verified:
+        return "SOLUTION NOT VERIFIED (it fails its own check: ./workbook exercise --verify " + e.id + ")", ""
+    chosen, filters = targeted(e, row, tests)
+    if chosen:
+        verdict = check(e, files, tests=chosen, arguments=lambda t: filters.get(t["name"], []),
+                        enough=lambda v: v.failed and words_for.says(v.report, row.must_say))
+        if audit_verdict(verdict, row.must_say) == "killed":
+            return "killed", verdict.report
+    verdict = check(e, files, enough=lambda v: v.failed and words_for.says(v.report, row.must_say))
+    return audit_verdict(verdict, row.must_say), verdict.report
+
+
+def cmd_audit(*selected):
+    began = time.monotonic()
+    rows = read_wrong_answers()
+    known = {e.id: e for e in exercises()}
+    if selected:
+        ids = {find(s).id for s in selected if s not in {r.name for r in rows}}
+        rows = [r for r in rows if r.name in selected or r.exercise in ids]
+    results, verified = [], {}
+    for row in sorted(rows, key=lambda r: list(known).index(r.exercise) if r.exercise in known else -1):
+        e = known.get(row.exercise)
+        if e is None:
+            results.append((row, f"NO SUCH EXERCISE {row.exercise}", ""))
+            continue
+        if e.id not in verified:
+            verified[e.id] = load_state()["verified"].get(e.id) == tree_fingerprint(e, patched_start(e)[0])
+            if not verified[e.id]:  # not verified by --verify on this tree: check the solution now
+                solution = check(e, patched_start(e)[0])
+                verified[e.id] = solution.passed
+                if not solution.passed:
+                    print(solution.report)
+        started = time.monotonic()
+        outcome, report = audit_row(e, row, verified[e.id])
+        print(f"audit: {row.exercise} {row.name}: {outcome} ({time.monotonic() - started:.0f} s)", flush=True)
+        if outcome != "killed":
+            print(f"  must say: {row.must_say}")
+            print("\n".join("  | " + line for line in report.splitlines()[-40:]))
+        results.append((row, outcome, report))
+    width = max([len(r.name) for r, _, _ in results] + [12])
+    print(f"\n{'exercise':<15} {'wrong answer':<{width}}  result")
+    for row, outcome, _ in results:
+        print(f"{row.exercise:<15} {row.name:<{width}}  {outcome}")
+    bad = [r.name for r, outcome, _ in results if outcome != "killed"]
+    print(f"\nexercise --audit: {len(results) - len(bad)} of {len(results)} wrong answers rejected, saying why"
+          + (f"; not: {', '.join(bad)}" if bad else "") + f" ({time.monotonic() - began:.0f} s)")
+    return 1 if bad or not results else 0
 
 
 def main(argv):
-    commands = {"list": (cmd_list, 0), "check": (cmd_check, 1), "verify": (cmd_verify, None),
-                "hint": (cmd_hint, 1), "reset": (cmd_reset, 1), "solution": (cmd_solution, 1)}
-    if not argv or argv[0] not in commands or commands[argv[0]][1] not in (None, len(argv) - 1):
-        sys.exit(__doc__.strip().splitlines()[-1].strip())
+    commands = {"list": (cmd_list, (0, 0)), "check": (cmd_check, (1, 1)), "verify": (cmd_verify, (0, 99)),
+                "audit": (cmd_audit, (0, 999)), "hint": (cmd_hint, (1, 1)), "reset": (cmd_reset, (1, 1)),
+                "solution": (cmd_solution, (1, 2))}
+    if not argv or argv[0] not in commands or not commands[argv[0]][1][0] <= len(argv) - 1 <= commands[argv[0]][1][1]:
+        sys.exit("usage: " + __doc__.split("\n\n")[-1].strip().replace("\n    ", "\n       "))
     function, _ = commands[argv[0]]
     return function(*argv[1:])
 

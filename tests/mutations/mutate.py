@@ -21,22 +21,10 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
-from scratch_tree import ROOT, ScratchTree  # noqa: E402
+from scratch_tree import ROOT, ScratchTree, unescape  # noqa: E402
 
 TABLE = pathlib.Path(__file__).resolve().parent / "mutations.tsv"
 TREE = ScratchTree("build-mutate")
-
-
-def unescape(text):
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append({"n": "\n", "t": "\t", "\\": "\\"}.get(text[i + 1], "\\" + text[i + 1]))
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
 
 
 def read_table():

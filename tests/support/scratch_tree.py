@@ -21,6 +21,19 @@ def run(command, **kwargs):
                           errors="replace", **kwargs)
 
 
+def unescape(text):
+    """A table field's text (mutations.tsv, wrong_answers.tsv): \\n a newline, \\t a tab, \\\\ a backslash."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append({"n": "\n", "t": "\t", "\\": "\\"}.get(text[i + 1], "\\" + text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def _skipped(relative):
     top = relative.parts[0] if relative.parts else ""
     return top.startswith("build") or top == ".git" or "__pycache__" in relative.parts

@@ -1,4 +1,4 @@
-// Listing 21-10: a single-threaded server whose /sleep takes five seconds.
+// Listing 21-11: a new thread for each connection; the JoinHandle is dropped at once (detached).
 #include <chrono>
 #include <string>
 #include <utility>
@@ -23,7 +23,10 @@ int main() {
     for (auto accepted : listener.incoming()) {
         auto stream = std::move(accepted).unwrap();
 
-        // TODO(exercise): hand each stream to a new thread (rs::thread::spawn) so a slow /sleep no longer blocks /. Book: "Spawning a Thread for Each Request" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/02-thread-per-request.md
+        // TODO(exercise): hand each stream to a new thread (rs::thread::spawn), so that a slow
+        // /sleep no longer holds up /. Book: "Spawning a Thread for Each Request"
+        // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 02
+        // Then compare with docs/02-thread-per-request.md.
         handle_connection(std::move(stream));
     }
 }

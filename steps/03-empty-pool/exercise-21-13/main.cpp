@@ -19,7 +19,11 @@ void handle_connection(TcpStream stream);
 
 int main() {
     auto listener = TcpListener::bind(workbook::listen_addr("127.0.0.1:7878")).unwrap();
-    // TODO(exercise): follow the compiler: make ThreadPool exist (thread_pool.hpp/.cpp, namespace hello) until this compiles, and panic if size is 0. Book: "Building ThreadPool Using Compiler Driven Development" and "Validating the Number of Threads in new" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/03-empty-pool.md
+    // TODO(exercise): follow the compiler: make ThreadPool exist (thread_pool.hpp/.cpp, namespace
+    // hello) until this compiles, and make ThreadPool(0) panic. Book: "Building ThreadPool Using
+    // Compiler-Driven Development" and "Validating the Number of Threads in new"
+    // (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 03
+    // Then compare with docs/03-empty-pool.md.
     auto pool = ThreadPool(4);
 
     for (auto accepted : listener.incoming()) {

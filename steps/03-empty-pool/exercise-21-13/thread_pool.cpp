@@ -1,3 +1,2 @@
-// TODO(exercise): define what thread_pool.hpp declares (RS_ASSERT(size > 0) in the constructor).
-// Docs: docs/03-empty-pool.md
+// TODO(exercise): define what thread_pool.hpp declares; the constructor panics if the size is zero.
 #include "thread_pool.hpp"

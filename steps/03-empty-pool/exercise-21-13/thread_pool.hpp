@@ -1,2 +1,3 @@
-// TODO(exercise): declare hello::ThreadPool here: a constructor taking a size, and execute(F) taking a
-// closure. Book: "Creating a Finite Number of Threads" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/03-empty-pool.md
+// TODO(exercise): declare hello::ThreadPool here: a constructor taking a size, and execute(F) taking
+// a closure. Book: "Creating a Finite Number of Threads"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).

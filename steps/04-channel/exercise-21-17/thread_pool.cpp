@@ -1,4 +1,5 @@
-// Listing 21-15 (src/lib.rs): each Worker has an id and a thread spawned with an empty closure.
+// Listing 21-16 (src/lib.rs): `let (sender, receiver) = mpsc::channel();` The pool keeps the sender;
+// the receiver is a local that nothing uses (rustc warns), destroyed when the constructor returns.
 #include "thread_pool.hpp"
 
 #include "rs/panic.hpp"

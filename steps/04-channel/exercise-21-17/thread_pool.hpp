@@ -1,4 +1,5 @@
-// Listing 21-15 (src/lib.rs): the pool holds Workers; Worker stays private to the library.
+// Listing 21-17 (src/lib.rs, the header unchanged since listing 21-16): the pool keeps the channel's
+// sending end.
 // The Rust crate is `hello`; so is the namespace.
 #pragma once
 
@@ -6,7 +7,10 @@
 #include <cstddef>
 #include <vector>
 
-// TODO(exercise): give the pool a channel: a Job type, the Sender kept by the pool, the Receiver passed to each Worker as the book does (listings 21-16, 21-17). Book: "Sending Requests to Threads via Channels" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/04-channel.md
+// TODO(exercise): give the pool a channel: a Job type, the Sender kept by the pool, the Receiver
+// passed to each Worker as the book does (listings 21-16, 21-17). Book: "Sending Requests to Threads
+// via Channels" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).
+// Stuck? ./workbook hint 04. Then compare with docs/04-channel.md.
 namespace hello {
 
 class Worker;

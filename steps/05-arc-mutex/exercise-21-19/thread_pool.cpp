@@ -1,6 +1,6 @@
-// Listing 21-18 (src/lib.rs): the Workers share the one receiver through Arc<Mutex<Receiver<Job>>>,
-// here std::shared_ptr<rs::sync::Mutex<Receiver<Job>>>; each Worker gets a copy of the shared_ptr
-// (Rust's Arc::clone).
+// Listing 21-19 (src/lib.rs; this part unchanged since listing 21-18): the Workers share the receiver
+// through std::shared_ptr<rs::sync::Mutex<Receiver<Job>>> (Rust's Arc<Mutex<Receiver<Job>>>), and
+// each Worker's thread still only names it, then lets it go.
 #include "thread_pool.hpp"
 
 #include <memory>

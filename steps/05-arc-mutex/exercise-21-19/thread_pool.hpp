@@ -1,5 +1,4 @@
-// Listing 21-18 (src/lib.rs, the header unchanged since listing 21-16): the pool keeps the channel's
-// sending end.
+// Listing 21-19 (src/lib.rs): Job is a boxed closure, and execute() sends each job down the channel.
 // The Rust crate is `hello`; so is the namespace.
 #pragma once
 
@@ -10,7 +9,10 @@
 
 #include "rs/mpsc.hpp"
 
-// TODO(exercise): make Job a move-only closure type (std::move_only_function, Rust's Box<dyn FnOnce() + Send>) and have execute send it down the channel. Book: "Implementing the execute Method" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/05-arc-mutex.md
+// TODO(exercise): make Job a move-only closure (Rust's Box<dyn FnOnce() + Send + 'static>), and have
+// execute send each job down the channel. Book: "Implementing the execute Method"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 05
+// Then compare with docs/05-arc-mutex.md.
 namespace hello {
 
 class Worker;

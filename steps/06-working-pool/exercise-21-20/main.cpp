@@ -1,5 +1,5 @@
-// src/main.rs from the first unnumbered step after listing 21-12 on (unchanged up to listing 21-20):
-// listing 21-12's server, with hello::ThreadPool brought into scope.
+// Listing 21-20 (src/main.rs, unchanged since listing 21-12): the server hands each connection to a
+// ThreadPool of four workers.
 #include <chrono>
 #include <string>
 #include <utility>

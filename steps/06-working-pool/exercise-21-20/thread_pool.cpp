@@ -1,6 +1,4 @@
-// Listing 21-19 (src/lib.rs; this part unchanged since listing 21-18): the Workers share the receiver
-// through std::shared_ptr<rs::sync::Mutex<Receiver<Job>>> (Rust's Arc<Mutex<Receiver<Job>>>), and
-// each Worker's thread still only names it, then lets it go.
+// Listing 21-20 (src/lib.rs): each Worker loops, taking a job off the shared receiver and running it.
 #include "thread_pool.hpp"
 
 #include <memory>
@@ -47,7 +45,10 @@ ThreadPool::~ThreadPool() = default;
 // Rust's `receiver;` moves this Worker's Arc out of the closure and drops it. A bare `receiver;` in
 // C++ does nothing (g++: "statement has no effect"), so the cast says so; the captured shared_ptr is
 // destroyed with the closure when the thread's function returns, which is when the thread ends.
-// TODO(exercise): make each Worker loop: lock the receiver, recv a job, print "Worker N got a job; executing.", run it. Book: "Implementing the execute Method" (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/06-working-pool.md
+// TODO(exercise): make each Worker loop: take a job off the shared receiver, print "Worker N got a
+// job; executing.", run it. Book: "Implementing the execute Method"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html). Stuck? ./workbook hint 06
+// Then compare with docs/06-working-pool.md.
 Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
     : id_(id), thread_(rs::thread::spawn([receiver = std::move(receiver)] {
           static_cast<void>(receiver);

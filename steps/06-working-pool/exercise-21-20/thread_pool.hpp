@@ -1,5 +1,4 @@
-// Listing 21-19 (src/lib.rs): Job is a boxed closure, and execute() sends each job down the channel.
-// The Rust crate is `hello`; so is the namespace.
+// Listing 21-20 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>

@@ -1,4 +1,4 @@
-// Listing 21-20 (src/main.rs, unchanged since listing 21-12): the server hands each connection to a
+// Listing 21-21 (src/main.rs, unchanged since listing 21-12): the server hands each connection to a
 // ThreadPool of four workers.
 #include <chrono>
 #include <string>

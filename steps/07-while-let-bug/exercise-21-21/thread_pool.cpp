@@ -1,4 +1,6 @@
-// Listing 21-20 (src/lib.rs): each Worker loops, taking a job off the shared receiver and running it.
+// Listing 21-21 (src/lib.rs): Worker::new written with `while let`. In Rust the lock guard, a temporary
+// of the `while let` scrutinee, lives until the end of the loop body: the lock is held while the job
+// runs, so the four workers run jobs one at a time.
 #include "thread_pool.hpp"
 
 #include <string>
@@ -43,7 +45,13 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
 // Rust's ThreadPool has no Drop here; this is the implicit destructor, defined where Worker is complete.
 ThreadPool::~ThreadPool() = default;
 
-// TODO(exercise): rewrite the Worker loop in the shape of the book's `while let Ok(job) = receiver.lock().unwrap().recv()` so that, as in Rust, the lock is HELD while the job runs; then explain (in a comment) why the literal translation does not hold it. Book: "Implementing the execute Method", listing 21-21 (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs: docs/07-while-let-bug.md
+// TODO(exercise): rewrite the Worker loop as the book's listing 21-21 does,
+// `while let Ok(job) = receiver.lock().unwrap().recv() { ... }`, so that, as in Rust, the lock is
+// HELD while the job runs (and released between jobs). Why does the literal C++ translation not hold
+// it? Book: "Implementing the execute Method"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html).
+// Stuck? ./workbook hint 07
+// Then compare with docs/07-while-let-bug.md.
 Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
     : id_(id), thread_(rs::thread::spawn([id, receiver = std::move(receiver)] {
           while (true) {

@@ -1,4 +1,5 @@
-// Listing 21-20 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
+// Listing 21-21 (src/lib.rs): the pool's public face, unchanged since listing 21-20. The Rust crate is
+// `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>

@@ -1,6 +1,6 @@
 // Listing 21-21 (src/lib.rs): Worker::new written with `while let`. In Rust the lock guard, a temporary
 // of the `while let` scrutinee, lives until the end of the loop body: the lock is held while the job
-// runs, so the four workers run jobs one at a time. C++ keeps it that long only if the guard is named.
+// runs, so the four workers run jobs one at a time.
 #include "thread_pool.hpp"
 
 #include <string>

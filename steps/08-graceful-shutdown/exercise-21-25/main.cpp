@@ -1,5 +1,5 @@
-// Listing 21-20 (src/main.rs, unchanged since listing 21-12): the server hands each connection to a
-// ThreadPool of four workers.
+// Listing 21-25 (src/main.rs): the server takes two connections, then leaves its loop; at the end of
+// main the pool is destroyed, which shuts it down.
 #include <chrono>
 #include <string>
 #include <utility>

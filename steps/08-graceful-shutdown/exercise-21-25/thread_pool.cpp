@@ -1,4 +1,4 @@
-// Listing 21-20 (src/lib.rs): each Worker loops, taking a job off the shared receiver and running it.
+// Listing 21-25 (src/lib.rs, unchanged since listing 21-24): the pool whose destructor shuts it down.
 #include "thread_pool.hpp"
 
 #include <string>

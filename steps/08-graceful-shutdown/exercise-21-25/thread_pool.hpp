@@ -1,4 +1,4 @@
-// Listing 21-20 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
+// Listing 21-25 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>
@@ -10,7 +10,12 @@
 
 #include "rs/mpsc.hpp"
 
-// TODO(exercise): shut the pool down gracefully: take two connections in main, then print "Shutting down."; the pool's destructor drops the sender, then says "Shutting down worker N" for each Worker and joins it; a Worker leaves its loop when recv fails. Book: "Graceful Shutdown and Cleanup" (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/08-graceful-shutdown.md
+// TODO(exercise): shut the pool down gracefully: main takes two connections, then prints "Shutting
+// down."; the pool's destructor drops the sender, then says "Shutting down worker N" and joins each
+// Worker; a Worker leaves its loop when recv fails. Book: "Graceful Shutdown and Cleanup"
+// (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html).
+// Stuck? ./workbook hint 08
+// Then compare with docs/08-graceful-shutdown.md.
 namespace hello {
 
 class Worker;

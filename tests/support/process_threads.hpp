@@ -8,7 +8,7 @@
 #include <iterator>
 #include <thread>
 
-namespace stage08 {
+namespace support {
 
 inline std::size_t live_threads() {
     const std::filesystem::directory_iterator tasks("/proc/self/task");
@@ -33,4 +33,4 @@ inline bool wait_for_live_threads(std::size_t count, std::chrono::milliseconds d
     return true;
 }
 
-}  // namespace stage08
+}  // namespace support

@@ -1,0 +1,55 @@
+// Stage 06, listing 21-20: a pool with nothing to do uses no CPU. Each idle Worker is blocked in
+// recv(), which sleeps until a job arrives, as Rust's blocking `recv` does; a worker that polls the
+// channel instead (recv_timeout(0) or a try in a loop) gives the same answers and burns a core while
+// the server waits for requests. Measured: the process's CPU time over 2 s of idleness, after one job.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include "job_probe.hpp"
+#include "observation.hpp"
+#include "thread_pool.hpp"
+
+using namespace std::chrono_literals;
+using hello::ThreadPool;
+using support::JobProbe;
+using support::pool_deadline;
+using support::pool_workers;
+
+namespace {
+
+std::chrono::nanoseconds process_cpu_time() {
+    timespec now{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+// An idle pool's share of one core: a blocked worker uses none (a few wakeups at most); a polling one
+// uses a core, or whatever share of one a busy machine leaves it (still far above this).
+constexpr double most_of_a_core_an_idle_pool_may_use = 0.10;
+
+}  // namespace
+
+TEST(Stage06_IdlePool, AnIdlePoolUsesNoCpuItsWorkersBlockInRecv) {
+    auto pool = ThreadPool(pool_workers);
+    auto probe = JobProbe::make();
+    pool.execute([probe] { auto running = probe->enter(); });
+    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == 1; }, pool_deadline))
+        << "the pool did not run a job";
+
+    const auto cpu_before = process_cpu_time();
+    const auto wall_before = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(2s);
+    const double cpu = std::chrono::duration<double>(process_cpu_time() - cpu_before).count();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+    const double share_of_a_core = cpu / wall;
+
+    support::observe({.saw = "four idle workers, " + support::fixed(wall, 1) + " s: " + support::fixed(cpu * 1000, 0) +
+                             " ms of CPU (" + support::fixed(share_of_a_core * 100, 1) + "% of one core)",
+                      .shows = "an idle worker sleeps in recv() until a job arrives",
+                      .expected = "below 10% of one core"});
+    EXPECT_LT(share_of_a_core, most_of_a_core_an_idle_pool_may_use)
+        << "the idle workers used CPU: they poll the channel instead of blocking in recv()";
+}
