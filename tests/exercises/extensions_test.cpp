@@ -44,6 +44,11 @@ std::string outcome_of(const RequestRecord& record) {
     return record.outcome == Outcome::Response ? record.response.status_line : to_string(record.outcome);
 }
 
+// A connection that sends nothing and closes its side at once: the server reads end of file before a line.
+RequestRecord send_nothing(const std::string& address) {
+    return send_request(address, {.label = "empty", .raw = "", .half_close = true}, 2s);
+}
+
 // Whether the server printed a panic within `deadline` (a job that has not run yet has that long).
 bool panics_within(ServerProcess& server, std::chrono::milliseconds deadline) {
     return server.wait_for_stderr("panicked", deadline);
@@ -70,7 +75,9 @@ SentRequest send_get(const std::string& address, const std::string& label, const
 
 // Reads the answer to `sent` to its end (the server closes the connection after it), up to `deadline`.
 RequestRecord read_answer(SentRequest& sent, std::chrono::milliseconds deadline) {
-    RequestRecord record{.label = sent.label, .start = sent.start};
+    RequestRecord record;
+    record.label = sent.label;
+    record.start = sent.start;
     const auto give_up = Clock::now() + deadline;
     char chunk[4096];
     while (true) {
@@ -103,8 +110,6 @@ void reset(SentRequest& sent) {
     auto closing = std::move(sent.stream);  // destroyed here: close() sends the RST
 }
 
-std::size_t worker_lines(const ServerProcess& server) { return worker_job_ids(server.stdout_lines()).size(); }
-
 }  // namespace
 
 // --- survive-panic: a panicking job must not end its Worker ------------------------------------------
@@ -112,7 +117,7 @@ std::size_t worker_lines(const ServerProcess& server) { return worker_job_ids(se
 TEST(Extension_SurvivePanic, EightPanickingJobsLeaveFourWorkersServing) {
     constexpr auto delay = 1000ms;
     auto server = start_server(delay);
-    for (int i = 0; i < 2 * workers; ++i) (void)connect_and_close(server->address(), 2s);  // each job panics
+    for (int i = 0; i < 2 * workers; ++i) (void)send_nothing(server->address());  // each job panics
     auto sleeps = std::async(std::launch::async, [&] { return send_concurrently(server->address(), same_request("/sleep", workers)); });
     std::this_thread::sleep_for(delay / 2);  // the four /sleep are running (a correct pool has 5 threads throughout)
     const auto threads = thread_count(server->pid());
@@ -133,7 +138,7 @@ TEST(Extension_SurvivePanic, EightPanickingJobsLeaveFourWorkersServing) {
 
 TEST(Extension_ErrorHandling, AnEmptyConnectionIsClosedWithoutAPanic) {
     auto server = start_server(300ms);
-    const auto empty = connect_and_close(server->address(), 2s);
+    const auto empty = send_nothing(server->address());
     const bool panicked = panics_within(*server, 500ms);
     const auto after = send_request(server->address(), {.label = "/", .path = "/"});
     observe({.saw = std::string("a connection closed before a line: ") + outcome_of(empty) + (panicked ? ", a panic" : ", no panic")
@@ -142,7 +147,7 @@ TEST(Extension_ErrorHandling, AnEmptyConnectionIsClosedWithoutAPanic) {
              .expected = "a close without an answer, no panic, and `/` answered 200"});
     EXPECT_FALSE(panicked) << server->stderr_text();
     EXPECT_TRUE(empty.closed_without_response()) << outcome_of(empty);
-    EXPECT_EQ(after.outcome, Outcome::Response) << after.error;
+    EXPECT_TRUE(after.outcome == Outcome::Response) << outcome_of(after) << " " << after.error;
     EXPECT_EQ(after.response.status, 200);
 }
 
@@ -156,7 +161,7 @@ TEST(Extension_ErrorHandling, ARequestLineThatIsNotUtf8IsAnswered400) {
              .shows = "a garbled request line is answered `400 BAD REQUEST`",
              .expected = "HTTP/1.1 400 BAD REQUEST, no panic, and `/` answered 200"});
     EXPECT_FALSE(panicked) << server->stderr_text();
-    EXPECT_EQ(garbled.outcome, Outcome::Response) << "the garbled request was not answered: " << outcome_of(garbled);
+    EXPECT_TRUE(garbled.outcome == Outcome::Response) << "the garbled request was not answered: " << outcome_of(garbled);
     EXPECT_EQ(garbled.response.status, 400) << garbled.response.status_line;
     EXPECT_EQ(after.response.status, 200) << outcome_of(after);
 }
@@ -225,7 +230,7 @@ TEST(Extension_BoundedQueue, WithFourRunningFourMoreWaitAndTheNinthIsRefused503A
     EXPECT_TRUE(running) << "the first four /sleep did not all start (four `Worker N got a job` lines)";
     EXPECT_EQ(ok, 2 * workers) << "a request that should have waited in the queue was not served: " << unanswered(first_eight)
                                << " (the bound counts only the jobs waiting, not the four running)";
-    EXPECT_EQ(ninth.outcome, Outcome::Response) << "the ninth request got no answer in time: " << outcome_of(ninth);
+    EXPECT_TRUE(ninth.outcome == Outcome::Response) << "the ninth request got no answer in time: " << outcome_of(ninth);
     EXPECT_EQ(ninth.response.status, 503) << ninth.response.status_line;
 }
 
