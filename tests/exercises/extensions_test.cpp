@@ -211,7 +211,8 @@ TEST(Extension_BoundedQueue, WithFourRunningFourMoreWaitAndTheNinthIsRefused503A
     auto server = start_server(delay);
     std::vector<SentRequest> sent;
     for (int i = 1; i <= workers; ++i) sent.push_back(send_get(server->address(), "/sleep #" + std::to_string(i), "/sleep"));
-    const bool running = server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() >= workers; }, delay / 2);
+    // However long the four take to start, each then sleeps a whole delay: the next five come well before.
+    const bool running = server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() >= workers; }, 5s);
     std::this_thread::sleep_for(50ms);  // from "got a job" to the job's start, where it leaves the queue
     // One after another, each queued by the time connect returns, so the server takes them in this order.
     for (int i = workers + 1; i <= 2 * workers + 1; ++i) {

@@ -5,6 +5,8 @@
 // threads (a thread per job, a replacement Worker per panic).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "job_probe.hpp"
 #include "observation.hpp"
+#include "proc_status.hpp"
 #include "rs/panic.hpp"
 #include "thread_pool.hpp"
 
@@ -61,22 +64,28 @@ TEST(Extension_SurvivePanicPool, AfterEightPanickingJobsFourJobsStillRunAtOnce) 
 
 TEST(Extension_SurvivePanicPool, AfterPanickingJobsEveryJobRunsOnTheSameFourThreads) {
     constexpr std::size_t later_jobs = 40;
+    // The Workers of a pool made earlier in this process end after it (their recv fails): let them go first.
+    for (int i = 0; i < 100 && thread_count(::getpid()) > 1; ++i) std::this_thread::sleep_for(20ms);
+    const auto threads_before = thread_count(::getpid());
     auto probe = JobProbe::make();
     auto pool = ThreadPool(pool_workers);
     const OpenGateOnExit release(probe);
     const auto panicked = run_panicking_jobs(pool, probe);
-    ASSERT_EQ(panicked, panicking_jobs) << "Workers ended with the jobs that panicked: the rest were never run";
+    if (panicked != panicking_jobs) GTEST_SKIP() << "the Workers did not outlive the panics (the test before says so)";
     hold_jobs_at_the_gate(pool, probe, later_jobs, short_deadline);
     probe->wait_until([](const auto& counts) { return counts.running >= pool_workers; }, short_deadline);
+    const auto threads_added = thread_count(::getpid()) - threads_before;  // four jobs held: four Workers busy
     probe->open_gate();
     probe->wait_until([&](const auto& counts) { return counts.finished == panicked + later_jobs; }, short_deadline);
     const auto counts = probe->counts();
     observe({.saw = std::to_string(panicked) + " jobs that panic, then " + std::to_string(later_jobs) + " more: "
-                    + std::to_string(counts.finished) + " run, on " + std::to_string(counts.threads.size()) + " threads",
+                    + std::to_string(counts.finished) + " run, on " + std::to_string(counts.threads.size())
+                    + " threads; the pool added " + std::to_string(threads_added) + " threads while four of them ran",
              .shows = "the four Workers caught the panics and went on: no thread was added or replaced",
-             .expected = "every job run, on 4 threads, none of them the caller's"});
+             .expected = "every job run, on 4 threads none of them the caller's, and no more than 4 threads added"});
     EXPECT_EQ(counts.finished, panicked + later_jobs) << "some jobs were never run";
     EXPECT_LE(counts.threads.size(), pool_workers) << "jobs ran on more threads than the pool has workers: "
-                                                      "a thread per job, or a new thread for each panic";
+                                                      "a new thread for each panic?";
+    EXPECT_LE(threads_added, pool_workers) << "the pool runs more threads than its four Workers: a thread per job?";
     EXPECT_EQ(counts.threads.count(std::this_thread::get_id()), 0U) << "a job ran on the caller's thread";
 }
