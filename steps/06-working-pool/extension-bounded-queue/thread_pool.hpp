@@ -20,7 +20,11 @@ class Worker;
 // Nothing here checks Rust's `Send` and `'static` bounds; see docs/concepts.md.
 using Job = std::move_only_function<void() &&>;
 
-// TODO(exercise): bound the queue: at most 4 jobs waiting (not counting the ones running); when it is full, main answers the connection itself with "HTTP/1.1 503 SERVICE UNAVAILABLE" instead of queueing it. Book: chapter 21, the pool limits threads but not the queue (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/06-working-pool.md (the flood)
+// TODO(exercise): bound the queue: at most 4 jobs waiting (sent by execute, not yet started by a
+// Worker; the 4 running are not counted). When 4 wait, main answers the next connection itself, at
+// once, with "HTTP/1.1 503 SERVICE UNAVAILABLE" instead of queueing it (main.cpp). Book:
+// "subsequent requests can still back up in the queue", "Improving Throughput with a Thread Pool"
+// (https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs/06-working-pool.md (the flood)
 class ThreadPool {
 public:
     /// Create a new ThreadPool.

@@ -33,7 +33,14 @@ int main() {
     }
 }
 
-// TODO(exercise): replace the unwraps by error handling: a connection closed before a line is closed quietly, a request line that is not UTF-8 gets "400 BAD REQUEST", a failed read of the page gets "500", a failed write is ignored; no panic, and the server keeps serving. Book: end-of-chapter ideas, "change calls to unwrap to more robust error handling" (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/06-working-pool.md
+// TODO(exercise): replace each unwrap below by error handling, so that nothing panics and the
+// server keeps serving: a connection closed before a line is closed quietly; a request line that is
+// not UTF-8 (or a read that fails) gets "HTTP/1.1 400 BAD REQUEST"; a page that cannot be read gets
+// "HTTP/1.1 500 INTERNAL SERVER ERROR"; a write to a client that has reset the connection is
+// ignored. Book: the ideas closing "Graceful Shutdown and Cleanup", "change calls to unwrap to more
+// robust error handling"
+// (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html);
+// docs/06-working-pool.md
 void handle_connection(TcpStream stream) {
     auto buf_reader = BufReader(stream);
     auto request_line = buf_reader.lines().next().unwrap().unwrap();

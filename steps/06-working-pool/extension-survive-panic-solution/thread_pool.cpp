@@ -4,7 +4,6 @@
 #include <string>
 
 #include "rs/panic.hpp"
-#include "rs/panic.hpp"
 #include "rs/print.hpp"
 #include "rs/sync.hpp"
 #include "rs/thread.hpp"

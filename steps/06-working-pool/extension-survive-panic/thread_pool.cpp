@@ -43,7 +43,11 @@ ThreadPool::ThreadPool(std::size_t size, Channel channel) : sender_(std::move(ch
 // Rust's ThreadPool has no Drop here; this is the implicit destructor, defined where Worker is complete.
 ThreadPool::~ThreadPool() = default;
 
-// TODO(exercise): make a Worker survive a job that panics (Rust: std::panic::catch_unwind around the job), so that four empty connections no longer kill all four workers and then the server. Book: "Turning Our Single-Threaded Server into a Multithreaded Server", end-of-chapter ideas (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs: docs/06-working-pool.md
+// TODO(exercise): make a Worker survive a job that panics (Rust: std::panic::catch_unwind around
+// the job; here a panic is the exception rs::Panic), so that empty connections no longer end the
+// Workers one by one, and the server with them. Book: a panic ends its thread ("some other thread
+// panicked", "Implementing the execute Method",
+// https://doc.rust-lang.org/book/ch21-02-multithreaded.html); docs/06-working-pool.md
 Worker::Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver)
     : id_(id), thread_(rs::thread::spawn([id, receiver = std::move(receiver)] {
           while (true) {

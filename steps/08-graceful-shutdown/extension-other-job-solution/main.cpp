@@ -1,5 +1,6 @@
 // Extension: the pool put to a job other than serving web requests. Counts the primes below 200000, in
-// eight ranges of 25000. The pool is listing 21-25's (thread_pool.hpp/.cpp, copied here unchanged).
+// eight ranges of 25000. The pool is listing 21-25's: the check builds this file with
+// steps/08-graceful-shutdown/listing-21-25/thread_pool.hpp and .cpp.
 #include <atomic>
 #include <string>
 

@@ -1,5 +1,6 @@
 // Extension: the pool put to a job other than serving web requests. Counts the primes below 200000, in
-// eight ranges of 25000. The pool is listing 21-25's (thread_pool.hpp/.cpp, copied here unchanged).
+// eight ranges of 25000. The pool is listing 21-25's: the check builds this file with
+// steps/08-graceful-shutdown/listing-21-25/thread_pool.hpp and .cpp.
 #include <atomic>
 #include <string>
 
@@ -29,10 +30,12 @@ long count_primes(long from, long to) {
 
 int main() {
     std::atomic<long> total{0};
-    // TODO(exercise): count each range as a job on a hello::ThreadPool of four workers instead of here,
-    // one after the other; print the total only once every job has run (what does the pool's destructor
-    // wait for?). Book: end-of-chapter ideas, "use ThreadPool to perform some task other than serving web
-    // requests" (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html); docs:
+    // TODO(exercise): count each range as a job on a hello::ThreadPool of four workers, the
+    // counting inside the job (not here on main, not on a thread of your own); the workers add to
+    // the total at once. Print the total only once every job has run (what does the pool's
+    // destructor wait for?). Book: the ideas closing "Graceful Shutdown and Cleanup", "use
+    // ThreadPool to perform some task other than serving web requests"
+    // (https://doc.rust-lang.org/book/ch21-03-graceful-shutdown-and-cleanup.html);
     // docs/08-graceful-shutdown.md
     for (long part = 0; part < parts; ++part) {
         total += count_primes(part * limit / parts, (part + 1) * limit / parts);
