@@ -52,8 +52,6 @@ TREE = ScratchTree("build-exercise")  # holds state.json (last result per exerci
 # durations, verified solutions) and saved/ (the learner's files before `solution --apply`)
 WRONG_ANSWERS = HERE / "wrong_answers.tsv"
 KINDS = ("exercise", "extension")
-# hints.md must have exactly `## Hint 1` to `## Hint 3`. False: --verify warns; True: it fails.
-HINT_SECTIONS_ARE_REQUIRED = False
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -567,17 +565,17 @@ def cmd_solution(exercise_id, *options):
 
 
 def hint_problems(e, answer_lines):
-    """(errors, warnings) of hints.md: hint 1 or 2 quoting a line of the answer; not three sections."""
-    errors, warnings = [], []
+    """What is wrong with hints.md: not exactly `## Hint 1` to `## Hint 3`; hint 1 or 2 quoting the answer."""
+    errors = []
     sections, others = words_for.hint_sections((e.folder / "hints.md").read_text())
     if sorted(sections) != [1, 2, 3] or others:
         problem = (f"hints.md has sections {sorted(sections)}" + (f" and {others}" if others else "")
                    + ", not exactly `## Hint 1`, `## Hint 2`, `## Hint 3`")
-        (errors if HINT_SECTIONS_ARE_REQUIRED else warnings).append(problem)
+        errors.append(problem)
     for number in (1, 2):
         for line in words_for.answer_lines_in_hint(sections.get(number, ""), answer_lines):
             errors.append(f"hint {number} quotes the solution's code: {line}")
-    return errors, warnings
+    return errors
 
 
 def pattern_problems(e, tests):
@@ -631,7 +629,7 @@ def cmd_verify(*ids):
         start = start_files(e)
         answer = [line for line in words_for.code_lines("\n".join(sources(e.solution).values()))
                   if line not in set(words_for.code_lines("\n".join(start.values())))]
-        errors, warnings = hint_problems(e, answer)
+        errors = hint_problems(e, answer)
         solution, patch_error = patched_start(e)
         if patch_error:
             errors.append(f"`./workbook solution {e.id} | git apply` fails on the start: {patch_error.strip()}")
@@ -643,8 +641,6 @@ def cmd_verify(*ids):
         print(f"exercise {e.id:<15} start {'PASSES (DEFECT)' if start_verdict.passed else how}, "
               f"start + solution patch {'passes' if solution_verdict.passed else 'FAILS (DEFECT)'} "
               f"({time.monotonic() - started:.0f} s)", flush=True)
-        for warning in warnings:
-            print(f"  warning: {warning}")
         for error in errors:
             print(f"  DEFECT: {error}")
         if not solution_verdict.passed:

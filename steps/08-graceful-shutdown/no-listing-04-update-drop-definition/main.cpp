@@ -1,5 +1,5 @@
-// no-listing-04 (src/main.rs, unchanged since listing 21-12): the server hands each connection to a
-// ThreadPool of four workers.
+// no-listing-04 (src/main.rs: 21-12's, plus the `use hello::ThreadPool;` the text adds): the server
+// hands each connection to a ThreadPool of four workers.
 #include <chrono>
 #include <string>
 #include <utility>
