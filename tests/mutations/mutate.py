@@ -19,6 +19,7 @@ means the whole file. In FIND and REPLACE, \\n is a newline, \\t a tab, \\\\ a b
 import argparse
 import pathlib
 import sys
+import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
 from scratch_tree import ROOT, ScratchTree, unescape  # noqa: E402
@@ -93,16 +94,18 @@ def main():
             continue
         else:
             mutated = original.replace(m["find"], m["replace"])
-        print(f"mutate: {m['name']} -> suite {m['suite']} ...", flush=True)
+        print(f"mutate: {m['name']} -> suite {m['suite']} ...", end="", flush=True)
+        started = time.monotonic()
         try:
             path.write_text(mutated)
             built, log = TREE.build(outputs)
             if not built:
                 results.append((m, "DOES NOT BUILD"))
-                print(log[-3000:], flush=True)
+                print("\n" + log[-3000:], flush=True)
                 continue
-            passed, _ = TREE.run_tests(selector)
+            passed, _ = TREE.run_tests(selector, stop_at_first_failure=True)  # one failing test kills it
             results.append((m, "SURVIVED" if passed else "killed"))
+            print(f" {results[-1][1]} ({time.monotonic() - started:.0f} s)", flush=True)
         finally:
             path.write_text(original)
 

@@ -117,6 +117,7 @@ class ScratchTree:
         done = run(["nice", "ninja", "-j2", "-C", str(self.build_dir)] + (["-k", "0"] if keep_going else []) + outputs)
         return done.returncode == 0, done.stdout
 
-    def run_tests(self, selector):
-        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs"] + selector)
+    def run_tests(self, selector, stop_at_first_failure=False):
+        stop = ["--maxfail", "1"] if stop_at_first_failure else []
+        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs"] + stop + selector)
         return done.returncode == 0, done.stdout
