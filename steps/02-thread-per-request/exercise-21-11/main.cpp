@@ -1,4 +1,5 @@
-// Listing 21-11: a new thread for each connection; the JoinHandle is dropped at once (detached).
+// Exercise 02's start: listing 21-10's single-threaded server. ./workbook exercise 02 builds it in
+// listing 21-11's place and runs 21-11's tests.
 #include <chrono>
 #include <string>
 #include <utility>

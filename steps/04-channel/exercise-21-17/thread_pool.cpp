@@ -1,5 +1,5 @@
-// Listing 21-16 (src/lib.rs): `let (sender, receiver) = mpsc::channel();` The pool keeps the sender;
-// the receiver is a local that nothing uses (rustc warns), destroyed when the constructor returns.
+// Exercise 04's start: listing 21-15's pool (src/lib.rs), Workers and no channel yet.
+// ./workbook exercise 04 builds it in listing 21-17's place.
 #include "thread_pool.hpp"
 
 #include "rs/panic.hpp"

@@ -1,5 +1,4 @@
-// Listing 21-17 (src/lib.rs, the header unchanged since listing 21-16): the pool keeps the channel's
-// sending end.
+// Exercise 04's start: listing 21-15's header (src/lib.rs), a pool of Workers with no channel.
 // The Rust crate is `hello`; so is the namespace.
 #pragma once
 

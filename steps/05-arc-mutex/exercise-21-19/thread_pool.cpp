@@ -1,6 +1,6 @@
-// Listing 21-19 (src/lib.rs; this part unchanged since listing 21-18): the Workers share the receiver
-// through std::shared_ptr<rs::sync::Mutex<Receiver<Job>>> (Rust's Arc<Mutex<Receiver<Job>>>), and
-// each Worker's thread still only names it, then lets it go.
+// Exercise 05's start: listing 21-18 (src/lib.rs; listing 21-19 leaves this part as it is). The
+// Workers share the receiver through std::shared_ptr<rs::sync::Mutex<Receiver<Job>>> (Rust's
+// Arc<Mutex<Receiver<Job>>>), and each Worker's thread still only names it, then lets it go.
 #include "thread_pool.hpp"
 
 #include <memory>

@@ -1,4 +1,5 @@
-// Listing 21-19 (src/lib.rs): Job is a boxed closure, and execute() sends each job down the channel.
+// Exercise 05's start: listing 21-18's header (src/lib.rs): Job is still an empty struct, and
+// execute() still drops the closure it is given.
 // The Rust crate is `hello`; so is the namespace.
 #pragma once
 

@@ -1,5 +1,6 @@
-// Listing 21-20 (src/main.rs: 21-12's, plus the `use hello::ThreadPool;` the text adds): the server
-// hands each connection to a ThreadPool of four workers.
+// Exercise 06's start (src/main.rs as listing 21-20 has it: 21-12's, plus the
+// `use hello::ThreadPool;` the text adds): the server hands each connection to a ThreadPool of four
+// workers.
 #include <chrono>
 #include <string>
 #include <utility>

@@ -1,4 +1,5 @@
-// Listing 21-20 (src/lib.rs): each Worker loops, taking a job off the shared receiver and running it.
+// Exercise 06's start: listing 21-19 (src/lib.rs): execute sends each job down the channel, but each
+// Worker's thread only names the shared receiver and ends; nothing runs the jobs yet.
 #include "thread_pool.hpp"
 
 #include <memory>

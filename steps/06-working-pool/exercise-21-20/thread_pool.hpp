@@ -1,4 +1,5 @@
-// Listing 21-20 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
+// Exercise 06's start: listing 21-19's header (src/lib.rs), the pool's public face. The Rust crate is
+// `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>

@@ -1,5 +1,6 @@
-// Listing 21-21 (src/main.rs: 21-12's, plus the `use hello::ThreadPool;` the text adds): the server
-// hands each connection to a ThreadPool of four workers.
+// Exercise 07's start (src/main.rs as listings 21-20 and 21-21 have it: 21-12's, plus the
+// `use hello::ThreadPool;` the text adds): the server hands each connection to a ThreadPool of four
+// workers.
 #include <chrono>
 #include <string>
 #include <utility>

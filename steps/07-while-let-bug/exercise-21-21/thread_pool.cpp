@@ -1,6 +1,5 @@
-// Listing 21-21 (src/lib.rs): Worker::new written with `while let`. In Rust the lock guard, a temporary
-// of the `while let` scrutinee, lives until the end of the loop body: the lock is held while the job
-// runs, so the four workers run jobs one at a time.
+// Exercise 07's start: listing 21-20 (src/lib.rs), the working pool. ./workbook exercise 07 builds it
+// in listing 21-21's place and runs 21-21's tests.
 #include "thread_pool.hpp"
 
 #include <string>

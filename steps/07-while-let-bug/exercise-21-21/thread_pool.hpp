@@ -1,5 +1,5 @@
-// Listing 21-21 (src/lib.rs): the pool's public face, unchanged since listing 21-20. The Rust crate is
-// `hello`; so is the namespace.
+// Exercise 07's start: listing 21-20's header (src/lib.rs; listing 21-21 leaves it as it is). The
+// Rust crate is `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>

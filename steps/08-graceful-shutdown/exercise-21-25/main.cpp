@@ -1,5 +1,5 @@
-// Listing 21-25 (src/main.rs): the server takes two connections, then leaves its loop; at the end of
-// main the pool is destroyed, which shuts it down.
+// Exercise 08's start: listing 21-20's server (src/main.rs), which serves for ever.
+// ./workbook exercise 08 builds it in listing 21-25's place and runs 21-25's tests.
 #include <chrono>
 #include <string>
 #include <utility>

@@ -1,4 +1,4 @@
-// Listing 21-25 (src/lib.rs, unchanged since listing 21-24): the pool whose destructor shuts it down.
+// Exercise 08's start: listing 21-20's pool (src/lib.rs), which has no way to shut down yet.
 #include "thread_pool.hpp"
 
 #include <string>

@@ -1,4 +1,4 @@
-// Listing 21-25 (src/lib.rs): the pool's public face. The Rust crate is `hello`; so is the namespace.
+// Exercise 08's start: listing 21-20's header (src/lib.rs). The Rust crate is `hello`; so is the namespace.
 #pragma once
 
 #include <concepts>
