@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "flood_checks.hpp"
+#include "observation.hpp"
 #include "rust_messages.hpp"
 
 using namespace support;
@@ -22,6 +23,12 @@ FloodResult flood_21_11(const FloodPlan& plan) { return flood_listing("02-thread
 TEST(Stage02_Flood, ThreadsGrowWithTheRequestsInFlight) {
     const auto few = flood_21_11(burst(10));
     const auto many = flood_21_11(burst(60));
+    const auto added = [](const FloodRun& run) { return std::to_string(run.peak_threads() - run.before.threads); };
+    observe({.saw = "threads +" + added(few.run) + " for 10 requests in flight, +" + added(many.run)
+                    + " for 60; answered " + std::to_string(few.run.answered()) + " and "
+                    + std::to_string(many.run.answered()),
+             .shows = "a thread for each request in flight",
+             .expected = "+8 to +10 and +50 to +60 threads, every request answered"});
     ASSERT_EQ(few.run.answered(), 10) << describe_flood(few.run, burst(10));
     ASSERT_EQ(many.run.answered(), 60) << describe_flood(many.run, burst(60));
     // One thread per request in flight, plus main (Rust: 61 threads for 60 requests).
@@ -41,6 +48,11 @@ TEST(Stage02_Flood, UnderAnAddressSpaceLimitMainPanicsFailedToSpawnThreadAndExit
     auto plan = burst(100);
     plan.address_space_limit = rust_flood_address_space_limit;
     const auto flooded = flood_21_11(plan);
+    const auto ending = flooded.run.end ? flooded.run.end->status.describe() : std::string("survived");
+    observe({.saw = "100 /sleep under a 120 MB address-space limit: the server " + ending + ", "
+                    + std::to_string(flooded.run.answered()) + " answered",
+             .shows = "main panicked \"failed to spawn thread\" and exited 101, as Rust's 21-11 does",
+             .expected = "exit status 101 after main's panic, none answered"});
     ASSERT_TRUE(flooded.run.end.has_value()) << "the server survived: " << describe_flood(flooded.run, plan);
     EXPECT_TRUE(flooded.run.end->status.exited) << flooded.run.end->status.describe();
     EXPECT_EQ(flooded.run.end->status.code, 101) << flooded.server_stderr;
