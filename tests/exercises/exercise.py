@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from xml.etree import ElementTree
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "support"))
@@ -200,6 +201,7 @@ class Run:
     stdout: str = ""
     xml: str = ""
     running: bool = False  # a snapshot of a test still running: its stdout so far, its last gtest unfinished
+    shard: tuple = None  # (index, count): this run is one gtest shard of the test
 
     @property
     def name(self):
@@ -221,20 +223,31 @@ class Run:
         return dataclasses.replace(self, stdout=text, running=True)
 
 
-def xml_path(test):
-    return TREE.build_dir / f"{test['name']}.xml"  # where Meson has a gtest write it (test_view reads it)
+def xml_path(test, shard=None):
+    """Where Meson has a gtest write its report (test_view reads it); a shard's own, beside it."""
+    return TREE.build_dir / (f"{test['name']}.xml" if shard is None else f"{test['name']}.shard-{shard[0]}.xml")
+
+
+# The tests mostly wait (on servers, sleeps, deadlines), so more run at once than there are cores; a
+# gtest program that took SHARD_ABOVE seconds last time runs as gtest shards side by side (an untouched
+# start makes each of its cases wait out a deadline).
+SLOTS_PER_CORE = 2
+SHARD_ABOVE = 8.0
+SHARDS = 4
 
 
 def start(run_):
     test = run_.test
     command = list(test["cmd"]) + run_.arguments
+    env = dict(os.environ, **test["env"], MESON_TEST_ITERATION="1")
     if run_.gtest:
-        xml_path(test).unlink(missing_ok=True)
-        command.append(f"--gtest_output=xml:{xml_path(test)}")
+        xml_path(test, run_.shard).unlink(missing_ok=True)
+        command.append(f"--gtest_output=xml:{xml_path(test, run_.shard)}")
+    if run_.shard:
+        env.update(GTEST_SHARD_INDEX=str(run_.shard[0]), GTEST_TOTAL_SHARDS=str(run_.shard[1]))
     run_.output = tempfile.TemporaryFile()
     run_.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=run_.output, stderr=subprocess.STDOUT,
-                                    cwd=test["workdir"] or TREE.build_dir, start_new_session=True,
-                                    env=dict(os.environ, **test["env"], MESON_TEST_ITERATION="1"))
+                                    cwd=test["workdir"] or TREE.build_dir, start_new_session=True, env=env)
     run_.started = time.monotonic()
 
 
@@ -262,25 +275,58 @@ def collect(run_):
     run_.output.seek(0)
     run_.stdout = run_.output.read().decode(errors="replace")
     run_.output.close()
-    if run_.gtest and xml_path(run_.test).exists():
-        run_.xml = xml_path(run_.test).read_text(errors="replace")
+    if run_.gtest and xml_path(run_.test, run_.shard).exists():
+        run_.xml = xml_path(run_.test, run_.shard).read_text(errors="replace")
+
+
+def merged(shards):
+    """One test's run from its shards' runs: their output in turn, one report (written where Meson's
+    would be), the first failing status, the longest time."""
+    first = shards[0]
+    report = None
+    for shard in shards:
+        if shard.xml:
+            root = ElementTree.fromstring(shard.xml)
+            if report is None:
+                report = root
+            else:
+                report.extend(list(root))
+    xml = ElementTree.tostring(report, encoding="unicode") if report is not None else ""
+    if xml:
+        xml_path(first.test).write_text(xml)
+    return dataclasses.replace(
+        first, shard=None, stdout="".join(s.stdout for s in shards), xml=xml,
+        returncode=next((s.returncode for s in shards if s.returncode != 0), 0),
+        timed_out=any(s.timed_out for s in shards), running=any(s.running for s in shards),
+        duration=max(s.duration for s in shards))
+
+
+def runs_of(test, arguments, durations, shard):
+    """The runs of one test: one, or SHARDS gtest shards when sharding is wanted and the test was slow
+    (or has not run yet)."""
+    slow = durations.get(test["name"], SHARD_ABOVE) >= SHARD_ABOVE
+    if shard and slow and test["protocol"] == "gtest" and not arguments:
+        return [Run(test, [], shard=(index, SHARDS)) for index in range(SHARDS)]
+    return [Run(test, list(arguments))]
 
 
 def run_tests(tests, arguments=None, enough=None):
-    """Runs the tests as `meson test` would (its command, environment, folder and time limit), as many
-    at once as there are cores, the longest (last time) first. `arguments(test)` adds arguments;
-    `enough(finished runs)` true stops the others. Returns the runs that finished, in `tests`' order."""
+    """Runs the tests as `meson test` would (its command, environment, folder and time limit), a few
+    at once (SLOTS_PER_CORE), the longest (last time) first, a slow gtest program in shards unless
+    `enough` is given. `arguments(test)` adds arguments; `enough(finished runs)` true stops the others.
+    Returns one run per test that finished, in `tests`' order."""
     state = load_state()
-    queue = sorted(tests, key=lambda t: -state["durations"].get(t["name"], 1000))
+    durations = state["durations"]
+    queue = [run_ for test in sorted(tests, key=lambda t: -durations.get(t["name"], 1000))
+             for run_ in runs_of(test, arguments(test) if arguments else [], durations, shard=enough is None)]
     running, finished = [], []
-    jobs = max(1, os.cpu_count() or 1)
+    jobs = max(1, os.cpu_count() or 1) * SLOTS_PER_CORE
     next_probe = 0.0
     try:
         while queue or running:
-            while queue and len(running) < jobs and (not running or queue[0]["is_parallel"]
+            while queue and len(running) < jobs and (not running or queue[0].test["is_parallel"]
                                                      and all(r.test["is_parallel"] for r in running)):
-                test = queue.pop(0)
-                running.append(Run(test, list(arguments(test) if arguments else [])))
+                running.append(queue.pop(0))
                 start(running[-1])
             time.sleep(0.02)
             for run_ in list(running):
@@ -302,8 +348,17 @@ def run_tests(tests, arguments=None, enough=None):
         for run_ in running:
             stop(run_)
             run_.output.close()
+    by_test = {}
+    for run_ in finished:
+        by_test.setdefault(run_.name, []).append(run_)
+    finished = [merged(sorted(runs, key=lambda r: r.shard)) if runs[0].shard else runs[0] for runs in by_test.values()]
     state = load_state()
-    state["durations"].update({r.name: round(r.duration, 2) for r in finished if not r.arguments and not r.running})
+    # The longest a test has taken (a sharded one: its longest shard times the shard count): a test that
+    # was slow once, as on an untouched start, stays first in the queue and stays sharded.
+    for r in finished:
+        if not r.arguments and not r.running:
+            taken = r.duration * (SHARDS if len(by_test[r.name]) > 1 else 1)
+            state["durations"][r.name] = round(max(taken, state["durations"].get(r.name, 0)), 2)
     save_state(state)
     order = {t["name"]: i for i, t in enumerate(tests)}
     return sorted(finished, key=lambda r: order[r.name])
@@ -580,10 +635,16 @@ def hint_problems(e, answer_lines):
 
 def pattern_problems(e, tests):
     """`missing` patterns that match no gtest and no Meson test of the check (a typo never says its
-    sentence)."""
+    sentence), and gtests of the check that no pattern matches (a failure without a sentence)."""
     names = [t["name"] for t in tests] + [n for t in tests for n in gtest_names(t)]
-    return [f"missing pattern {pattern!r} matches no test of the check" for pattern, _ in e.conf["missing"]
-            if not any(fnmatch.fnmatchcase(n, pattern) for n in names)]
+    patterns = [pattern for pattern, _ in e.conf["missing"]]
+    unmatched = [f"missing pattern {pattern!r} matches no test of the check" for pattern in patterns
+                 if not any(fnmatch.fnmatchcase(n, pattern) for n in names)]
+    silent = [f"no missing row matches {name} (its failure would say no sentence)"
+              for t in tests for name in gtest_names(t)
+              if not any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(t["name"], pattern)
+                         for pattern in patterns)]
+    return unmatched + silent
 
 
 GTEST_NAMES = {}

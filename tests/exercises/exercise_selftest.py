@@ -16,6 +16,7 @@ building anything: recorded compiler and gtest outputs go through the same funct
 
     exercise_selftest.py
 """
+import re
 import os
 import pathlib
 import shutil
@@ -168,6 +169,14 @@ def check_missing_lines():
                      "Missing: (no sentence for this check: 06 flood)"],
            "Missing: each matching sentence once, in the file's order; unmatched failures named", "\n".join(lines))
     expect(report.missing_lines([], MISSING_ROWS) == [], "Missing: nothing when nothing failed")
+    test = {"name": "06 server", "protocol": "gtest", "cmd": ["fake-06-server"]}
+    exercise.GTEST_NAMES[("fake-06-server",)] = ["Stage06_Server.RootIsAnswered/listing_21_20",
+                                                 "Stage06_Server.AFifthSleepWaitsForAFreeWorker/listing_21_20"]
+    problems = exercise.pattern_problems(fake_exercise(MISSING_ROWS[1:2] + [("*Typo*", "never said")]), [test])
+    expect(problems == ["missing pattern '*Typo*' matches no test of the check",
+                        "no missing row matches Stage06_Server.RootIsAnswered/listing_21_20 (its failure would say "
+                        "no sentence)"], "--verify: a pattern that matches nothing, a gtest that no pattern matches",
+           "\n".join(problems))
     with tempfile.TemporaryDirectory() as folder:
         table = pathlib.Path(folder, "exercise.tsv")
         table.write_text("# c\nreplaces\tlisting-21-20\ncheck\t06 x\nmissing\tthe legacy sentence\n"
@@ -255,6 +264,31 @@ def check_early_stop(scratch):
     expect(child and (not alive or alive.startswith("Z")), "the processes a stopped test started are ended too")
 
 
+def check_shards(scratch):
+    """A slow gtest program runs as shards side by side; the learner sees one run, one report."""
+    script = ("import os, sys, time\n"
+              "index = os.environ['GTEST_SHARD_INDEX']; total = os.environ['GTEST_TOTAL_SHARDS']\n"
+              "out = [a.split('xml:', 1)[1] for a in sys.argv if a.startswith('--gtest_output=xml:')][0]\n"
+              "failed = '<failure message=\"x\"/>' if index == '2' else ''\n"
+              "open(out, 'w').write(f'<testsuites><testsuite name=\"S\"><testcase name=\"Case{index}\" '\n"
+              "                     f'classname=\"S\">{failed}</testcase></testsuite></testsuites>')\n"
+              "print(f'shard {index} of {total}'); time.sleep(2); sys.exit(1 if failed else 0)\n")
+    test = {"name": "sharded", "protocol": "gtest", "timeout": 60, "cmd": [sys.executable, "-c", script],
+            "env": {}, "workdir": scratch, "is_parallel": True}
+    began = time.monotonic()
+    runs = exercise.run_tests([test])
+    took = time.monotonic() - began
+    cases = re.findall(r'testcase name="(Case\d)"', runs[0].xml) if runs else []
+    expect(len(runs) == 1 and sorted(cases) == [f"Case{i}" for i in range(exercise.SHARDS)]
+           and runs[0].returncode == 1 and all(f"shard {i} of {exercise.SHARDS}" in runs[0].stdout
+                                               for i in range(exercise.SHARDS)),
+           "a sharded test is one run: every shard's cases and output, the failing shard's status",
+           "\n".join(f"{r.name} {r.returncode} {r.xml} {r.stdout}" for r in runs))
+    expect(exercise.xml_path(test).exists() and "Case3" in exercise.xml_path(test).read_text(),
+           "a sharded test's merged report is where test_view reads it", "")
+    expect(took < 6, "the shards run side by side (one after another: 8 s)", f"{took:.1f} s")
+
+
 def check_hints():
     answer = report.code_lines("        auto job = receiver->lock().unwrap()->recv().unwrap();\n"
                                "        // a comment that is long enough\n    }\n    std::move(job)();\n")
@@ -313,6 +347,7 @@ def main():
         check_compile_reports()
         check_failure_report(scratch)
         check_early_stop(scratch)
+        check_shards(scratch)
         check_hints()
         check_solution_patches(scratch)
         check_wrong_answers()
