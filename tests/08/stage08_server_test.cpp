@@ -146,7 +146,9 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
         }
         return true;
     };
-    ASSERT_TRUE(server->wait_for_stdout(stuck, 5s)) << "the other workers end; the destructor reaches the idle one";
+    ASSERT_TRUE(server->wait_for_stdout(stuck, 5s))
+        << "the other workers end; the destructor reaches the idle one and says `Shutting down worker N` "
+           "before it joins";
     observe({.saw = "an idle client on worker " + std::to_string(idle_worker) + ": the shutdown got to `Shutting down worker " + std::to_string(idle_worker) + "` and stopped", .shows = "join() waits for the worker blocked reading the idle connection", .expected = "the server still running 3 s later"});
     // Longer than the read-timeout variant's 2 s, so that a bounded wait could not pass for this one.
     EXPECT_FALSE(server->wait_for_exit(3s).has_value()) << "join() waits for the idle worker";
@@ -156,13 +158,30 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
         EXPECT_FALSE(has_line(lines, "Shutting down worker " + std::to_string(idle_worker + 1)));
     }
 
-    // The client leaves: read() sees end of stream, `lines().next().unwrap()` panics on None and ends
-    // the worker's thread, so join() returns Err and the destructor's unwrap panics on main: 101.
+    idle.reset();
+    EXPECT_TRUE(server->wait_for_exit(5s).has_value()) << "once the idle client has gone, the server ends";
+}
+
+TEST(Stage08_IdleClient, WhenTheIdleClientLeavesTheBooksShutdownEndsWithAPanicExit101) {
+    // The end of the story above. The client leaves: read() sees end of stream,
+    // `lines().next().unwrap()` panics on None and ends the worker's thread, so join() returns Err and
+    // the destructor's unwrap panics on main: 101.
+    auto server = start_listing("listing-21-25");
+    std::optional<rs::net::TcpStream> idle = rs::net::TcpStream::connect(server->address()).unwrap();
+    ASSERT_GE(wait_for_first_job(*server), 0) << "the idle connection is the first job. " << worker_lines_note(*server);
+    const auto record = send_request(server->address(), {.path = "/"});
+    ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
+    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
+
     idle.reset();
     const auto status = server->wait_for_exit(5s);
     ASSERT_TRUE(status.has_value()) << "once the idle client has gone, the server ends";
-    EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     const auto errors = server->stderr_text();
+    observe({.saw = "the idle client left: " + status->describe() + ", " +
+                    std::to_string(occurrences(errors, rust_text::main_panicked)) + " panic on main",
+             .shows = "the idle job's panic ends its worker; join() returns Err and the destructor's unwrap panics",
+             .expected = "exit status 101, one panic on main"});
+    EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     EXPECT_EQ(occurrences(errors, rust_text::unwrap_none), 1U) << errors;
     EXPECT_EQ(occurrences(errors, rust_text::main_panicked), 1U) << errors;
     EXPECT_EQ(occurrences(errors, rust_text::unwrap_join_error), 1U) << errors;
