@@ -1,18 +1,40 @@
-// How many threads this process has right now (the entries of /proc/self/task), and a wait, with a
-// deadline, until it is back to a given number: how the tests see a pool's worker threads end.
+// How many threads this process has right now (the entries of /proc/self/task not exiting), and a
+// wait, with a deadline, until it is back to a given number: how the tests see a pool's threads end.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
-#include <iterator>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <thread>
 
 namespace support {
 
+// A thread that has begun to exit (the kernel's PF_EXITING in its flags) no longer counts: `join()`
+// returns once the thread has cleared its id, a moment before its /proc/self/task entry goes.
+inline bool exiting(const std::filesystem::path& task) {
+    std::ifstream stat(task / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto after_name = line.rfind(')');  // the name, in parentheses, may hold spaces
+    if (after_name == std::string::npos) return true;  // gone while we looked
+    std::istringstream fields(line.substr(after_name + 1));
+    std::string skipped;
+    unsigned long flags = 0;
+    for (int number = 3; number < 9; ++number) fields >> skipped;  // state, ppid, ..., tpgid
+    if (!(fields >> flags)) return true;  // field 9, the flags
+    constexpr unsigned long pf_exiting = 0x4;
+    return (flags & pf_exiting) != 0;
+}
+
 inline std::size_t live_threads() {
-    const std::filesystem::directory_iterator tasks("/proc/self/task");
-    return static_cast<std::size_t>(std::distance(begin(tasks), end(tasks)));
+    std::size_t count = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        if (!exiting(task.path())) ++count;
+    }
+    return count;
 }
 
 // The count to compare with later. One thread is created and joined first, so that a runtime which
