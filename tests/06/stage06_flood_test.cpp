@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "flood_checks.hpp"
+#include "observation.hpp"
 
 using namespace support;
 using namespace std::chrono_literals;
@@ -28,6 +29,10 @@ TEST(Stage06_Flood, ThreadsStayAtPoolSizePlusOneWhateverTheLoad) {
     for (const int requests : {8, 60}) {
         const auto plan = burst(requests);
         const auto flooded = flood_21_20(plan);
+        observe({.saw = describe_flood(flooded.run, plan) + ", "
+                        + fixed(effective_parallelism(flooded.run.records, plan.delay), 2) + " at a time",
+                 .shows = "main and four workers, whatever the load; up to four requests at a time",
+                 .expected = "5 threads, every request answered, 1.5 to 4.4 at a time"});
         ASSERT_EQ(flooded.run.answered(), requests) << describe_flood(flooded.run, plan);
         expect_pool_threads_only(flooded.run, plan);
         // Four at a time, the rest waiting their turn (a busy machine can only lower this).
@@ -44,6 +49,9 @@ TEST(Stage06_Flood, UnderTheAddressSpaceLimitThatKillsStage02EveryRequestIsAnswe
     plan.delay = 100ms;
     plan.address_space_limit = rust_flood_address_space_limit;
     const auto flooded = flood_21_20(plan);
+    observe({.saw = describe_flood(flooded.run, plan),
+             .shows = "the limit that kills stage 02 costs the pool nothing: every request answered",
+             .expected = "the server alive, 5 threads at most, all 100 answered"});
     EXPECT_FALSE(flooded.run.end.has_value()) << flooded.run.end->status.describe() << "\n" << flooded.server_stderr;
     EXPECT_EQ(flooded.run.answered(), 100) << describe_flood(flooded.run, plan);
     EXPECT_LE(flooded.run.peak_threads(), 5);
