@@ -11,6 +11,7 @@
 
 #include "job_probe.hpp"
 #include "pool_behaviour.hpp"
+#include "pool_drop.hpp"
 #include "process_threads.hpp"
 #include "thread_pool.hpp"
 
@@ -18,6 +19,7 @@ using namespace std::chrono_literals;
 using hello::ThreadPool;
 using support::JobProbe;
 using support::OpenGateOnExit;
+using support::PoolDroppedWithinDeadline;
 using Clock = std::chrono::steady_clock;
 
 #ifndef POOL_SUITE
@@ -38,8 +40,8 @@ TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorR
     std::jthread opener;
     Clock::time_point destructor_returned;
     {
-        auto pool = ThreadPool(1);
-        support::hold_jobs_at_the_gate(pool, probe, jobs);
+        const PoolDroppedWithinDeadline<ThreadPool> pool(1);
+        support::hold_jobs_at_the_gate(*pool, probe, jobs);
         // The one worker holds the first job at the gate; the other three wait in the channel.
         ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.started == 1; }, pool_deadline));
         opener = std::jthread([&] {
@@ -62,7 +64,7 @@ TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorR
 TEST(POOL_SUITE, DestroyingAnIdlePoolEndsEveryWorkerThread) {
     const std::size_t threads_before = support::baseline_threads();
     {
-        auto pool = ThreadPool(4);
+        const PoolDroppedWithinDeadline<ThreadPool> pool(4);
         EXPECT_EQ(support::live_threads(), threads_before + 4);
     }
     EXPECT_EQ(support::live_threads(), threads_before) << "the destructor joins all four";

@@ -16,18 +16,24 @@
 #include "http_client.hpp"
 #include "job_probe.hpp"
 #include "observation.hpp"
+#include "pool_drop.hpp"
 #include "pool_checks.hpp"
 #include "rust_messages.hpp"
 #include "server_process.hpp"
 
 namespace support::like_21_20 {
 
+// These checks judge a pool while it runs; a destructor that hangs (a wrong stage 08) is for the tests
+// of its shutdown to report, so here it only must not hang the test program.
+template <class Pool>
+using RunningPool = PoolDroppedWithinDeadline<Pool, IfTheDestructorHangs::carry_on>;
+
 template <class Pool>
 void four_jobs_all_meet_at_a_four_way_barrier() {
     // Each job waits until all four have arrived: they can only all get there if four run at once (a
     // worker that kept the lock through its job would stop the others receiving theirs).
-    auto pool = Pool(pool_workers);
-    const auto counts = run_jobs_meeting_at_a_barrier(pool, pool_workers, pool_deadline);
+    const RunningPool<Pool> pool(pool_workers);
+    const auto counts = run_jobs_meeting_at_a_barrier(*pool, pool_workers, pool_deadline);
     observe({.saw = "four jobs that wait for each other at a barrier: " + std::to_string(counts.met_at_barrier) + " of 4 met", .shows = "four ran at the same time", .expected = "all 4 to meet"});
     EXPECT_EQ(counts.finished, pool_workers);
     EXPECT_EQ(counts.met_at_barrier, pool_workers) << "the four jobs did not run at the same time";
@@ -38,9 +44,9 @@ template <class Pool>
 void a_fifth_job_waits_until_a_worker_is_free() {
     using namespace std::chrono_literals;
     auto probe = JobProbe::make();
-    auto pool = Pool(pool_workers);
+    const RunningPool<Pool> pool(pool_workers);
     const OpenGateOnExit release(probe);  // before the pool's destructor, which may join the held jobs
-    hold_jobs_at_the_gate(pool, probe, pool_workers + 1);
+    hold_jobs_at_the_gate(*pool, probe, pool_workers + 1);
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running == pool_workers; }, pool_deadline))
         << "four jobs should be running, held at the gate; running: " << probe->counts().running;
     // Every worker is held at the gate: the fifth job cannot start. Give a broken pool time to start it.
@@ -57,9 +63,9 @@ template <class Pool>
 void at_most_four_threads_never_the_callers() {
     constexpr std::size_t jobs = 40;
     auto probe = JobProbe::make();
-    auto pool = Pool(pool_workers);
+    const RunningPool<Pool> pool(pool_workers);
     const OpenGateOnExit release(probe);
-    hold_jobs_at_the_gate(pool, probe, jobs);
+    hold_jobs_at_the_gate(*pool, probe, jobs);
     // Let the pool take on as many jobs at once as it will, then let them all through.
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running >= pool_workers; }, pool_deadline));
     probe->open_gate();
