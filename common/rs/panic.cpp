@@ -18,10 +18,11 @@ namespace rs {
 
 namespace {
 
-// __builtin_FILE() gives the path the compiler was handed, relative to the build folder; show it
-// relative to the workbook's root, as cargo shows `src/main.rs`.
+// __builtin_FILE() gives the path the compiler was handed: relative to the build folder
+// (`../common/rs/thread.cpp`), or, in common's unity build, the build folder's path followed by that.
+// Show it relative to the workbook's root, as cargo shows `src/main.rs`.
 std::string_view trim_build_prefix(std::string_view file) {
-    while (file.starts_with("../")) file.remove_prefix(3);
+    if (const auto up = file.rfind("../"); up != std::string_view::npos) file.remove_prefix(up + 3);
     return file;
 }
 

@@ -72,6 +72,7 @@ def normalise(text: str, program: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     text = text.replace(str(pathlib.Path(program).resolve().parent) + "/", "")
     text = text.replace(str(ROOT) + "/", "")
+    text = re.sub(r"(?<![\w./-])[\w./-]+/\.\./", "", text)  # build/../common/…: common's unity build
     text = re.sub(r"(?<![\w.])(\.\./)+", "", text)  # sources named relative to the build folder
     text = re.sub(r"\+0x[0-9a-f]+\)", ")", text)  # offsets inside a binary: (program+0x12b2)
     text = re.sub(r"0x[0-9a-f]+", "0x…", text)

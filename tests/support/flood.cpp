@@ -25,7 +25,6 @@ namespace support {
 
 namespace {
 
-constexpr int pool_size = 4;  // ThreadPool::new(4) in every pool stage's main
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
@@ -34,12 +33,6 @@ double seconds_between(Clock::time_point from, Clock::time_point to) {
 std::string megabytes(std::size_t bytes) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
-    return text;
-}
-
-std::string one_decimal(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", value);
     return text;
 }
 
@@ -425,8 +418,8 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
                                      " at a time on average" + ended;
         // Waves of four: more than one at a time on average, or it is stage 07's lock (a busy machine can
         // only lower the figure, so the floor is half the pool).
-        const bool in_waves = at_once <= pool_size + 0.4 && at_once >= pool_size / 2.0;
-        if (peak == pool_size + 1 && answered == requests && in_waves && !run.end) {
+        const bool in_waves = at_once <= book_pool_size + 0.4 && at_once >= book_pool_size / 2.0;
+        if (peak == book_pool_size + 1 && answered == requests && in_waves && !run.end) {
             return Verdict{true, measured + ": main and 4 workers whatever the load; the rest wait in the channel, "
                                             "and are answered in waves of four"};
         }
@@ -437,7 +430,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most; " + all + ", " +
                                      one_decimal(at_once) + " at a time on average" + ended;
-        if (peak == pool_size + 1 && answered > 0 && at_once <= 1.1 && !run.end) {
+        if (peak == book_pool_size + 1 && answered > 0 && at_once <= 1.1 && !run.end) {
             return Verdict{true, measured + ": 4 workers, but the lock held during each job lets one work at a time"};
         }
         return Verdict{false, measured + ": expected 5 threads serving one request at a time"};

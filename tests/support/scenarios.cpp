@@ -9,7 +9,6 @@ namespace support {
 
 namespace {
 
-constexpr int pool_size = 4;  // ThreadPool::new(4) in every pool stage's main
 constexpr int async_sleeps = 12;  // stages 10, 11: three times the pool's cap
 constexpr int loop_threads_11 = 4;  // stage 11's event loop threads
 constexpr auto no_answer_deadline = 1500ms;  // stage 05: should it hang instead of failing, not for long
@@ -31,12 +30,6 @@ bool all_answered(const std::vector<RequestRecord>& records) {
 
 bool closed_unanswered(const RequestRecord& record) {
     return record.outcome == Outcome::ClosedWithoutResponse || record.outcome == Outcome::Reset;
-}
-
-std::string one_decimal(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", value);
-    return text;
 }
 
 double seconds(std::chrono::duration<double> duration) { return duration.count(); }
@@ -101,10 +94,10 @@ Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chron
                                  " of " + std::to_string(count) + " `/sleep` ran at once (parallelism " +
                                  one_decimal(effective_parallelism(sleeps, delay)) + ")";
     // More sleeps than a pool of four could run at once: only then is "no cap" seen.
-    if (root->seconds() < 0.5 * seconds(delay) && peak == count && count > pool_size) {
+    if (root->seconds() < 0.5 * seconds(delay) && peak == count && count > book_pool_size) {
         return {true, measured + ": a thread for every request, and no cap"};
     }
-    return {false, measured + ": expected `/` at once and every one of more than " + std::to_string(pool_size) +
+    return {false, measured + ": expected `/` at once and every one of more than " + std::to_string(book_pool_size) +
                        " `/sleep` side by side"};
 }
 
@@ -215,13 +208,13 @@ Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::c
                                  one_decimal(span) + " delays";
     const std::string on = threads == 1 ? "one thread" : std::to_string(threads) + " threads";
     // More sleeps than threads (and than a pool of four): only then is "no request holds a thread" seen.
-    const bool more_than_threads = static_cast<int>(sleeps.size()) > std::max(threads, pool_size);
+    const bool more_than_threads = static_cast<int>(sleeps.size()) > std::max(threads, book_pool_size);
     if (root->seconds() < 0.5 * seconds(delay) && peak == static_cast<int>(sleeps.size()) && span < 1.6 &&
         more_than_threads) {
         return {true, measured + ": " + on + " and a timer per request; no request holds a thread while it waits"};
     }
     return {false, measured + ": expected `/` at once and every one of more than " +
-                       std::to_string(std::max(threads, pool_size)) + " `/sleep` side by side on " + on};
+                       std::to_string(std::max(threads, book_pool_size)) + " `/sleep` side by side on " + on};
 }
 
 std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay) {
@@ -294,7 +287,7 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
         const bool capped = number == "06";  // 07: the lock held through each job
         return Scenario{
             .summary = std::string(capped ? "five" : "four") + " `/sleep` at once against four workers",
-            .plans = same_request("/sleep", capped ? pool_size + 1 : pool_size),
+            .plans = same_request("/sleep", capped ? book_pool_size + 1 : book_pool_size),
             .work_by_path = sleep_work,
             .what_to_notice =
                 capped ? "Four Workers take jobs off one shared channel: four sleeps run side by side, "
@@ -311,7 +304,7 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
         return Scenario{
             .summary = on_sigterm ? "five `/sleep` at once against four workers, and SIGTERM half a delay later"
                                   : "`/sleep`, then `/`; the server takes two connections and stops",
-            .plans = on_sigterm ? same_request("/sleep", pool_size + 1) : std::vector<RequestPlan>{sleep, root_later},
+            .plans = on_sigterm ? same_request("/sleep", book_pool_size + 1) : std::vector<RequestPlan>{sleep, root_later},
             .exit_wait = 3 * delay + 5s,
             .show_server_log = true,
             .work_by_path = sleep_work,
@@ -378,10 +371,10 @@ Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
     if (number == "02") return thread_per_request(records, delay);
     if (number == "03" || number == "04") return dropped_unanswered(records, end);
     if (number == "05") return send_fails_on_dropped_receiver(records, no_answer_deadline, end);
-    if (number == "06") return capped_at_workers(records, delay, pool_size);
-    if (number == "07") return serialised_by_lock(records, delay, pool_size);
+    if (number == "06") return capped_at_workers(records, delay, book_pool_size);
+    if (number == "07") return serialised_by_lock(records, delay, book_pool_size);
     if (number == "08") return graceful_exit(records, end);
-    if (number == "09") return answered_all_then_exited_on_sigterm(records, delay, pool_size, end);
+    if (number == "09") return answered_all_then_exited_on_sigterm(records, delay, book_pool_size, end);
     if (number == "10") return event_loop_without_cap(records, delay, 1);
     return event_loop_without_cap(records, delay, loop_threads_11);
 }
