@@ -82,9 +82,16 @@ std::string fixed(double value, int decimals) {
     return text;
 }
 
-// `/` requests answered per second: `requests` of them shared by `clients` clients, each sending one
-// after another, one connection per request.
-double root_per_second(const std::string& address, int clients, int requests) {
+struct RootRound {
+    double per_second;
+    int answered;
+    double server_cpu_seconds;  // what the server spent on them, on all its threads
+};
+
+// `requests` `/` shared by `clients` clients, each sending one after another, one connection per request.
+RootRound root_round(const ServerProcess& server, int clients, int requests) {
+    const std::string address = server.address();
+    const double cpu_before = cpu_seconds(server.pid());
     std::atomic<int> next{0};
     std::atomic<int> answered{0};
     const auto start = Clock::now();
@@ -98,7 +105,8 @@ double root_per_second(const std::string& address, int clients, int requests) {
             });
         }
     }
-    return answered / std::chrono::duration<double>(Clock::now() - start).count();
+    return {answered / std::chrono::duration<double>(Clock::now() - start).count(), answered,
+            cpu_seconds(server.pid()) - cpu_before};
 }
 
 // The middle value (the mean of the two middle ones for an even count), and the extremes.
@@ -126,6 +134,8 @@ struct Model {
     std::size_t peak_threads = 0;
     std::vector<RequestRecord> sleeps;
     std::vector<double> root_rates;  // one per round
+    int root_answered = 0;
+    double root_cpu_seconds = 0;
 };
 
 void measure_sleeps(const Settings& settings, Model& model) {
@@ -160,7 +170,8 @@ std::string row(const Settings& settings, const Model& model) {
            mebibytes(peak_virtual) + " | " + mebibytes(peak_resident) + " | " + std::to_string(answered) + "/" +
            std::to_string(sleeps.size()) + " after " + fixed(span, 2) + " s | " +
            std::to_string(peak_served_at_once(sleeps, settings.delay)) + " (" + fixed(parallelism, 1) + ") | " +
-           shown(spread_of(model.root_rates), 0) + " |";
+           shown(spread_of(model.root_rates), 0) + " | " +
+           fixed(1e6 * model.root_cpu_seconds / std::max(model.root_answered, 1), 0) + " µs |";
 }
 
 }  // namespace
@@ -173,8 +184,9 @@ int main(int argc, char** argv) {
               << " `/` from " << settings.root_clients
               << " clients, one connection per request, the servers taking turns.\n\n"
               << "| stage | listing | threads (peak) | virtual memory (peak) | resident memory (peak) | "
-                 "`/sleep` answered | `/sleep` served at once (parallelism) | `/` per second: median (range) |\n"
-              << "|---|---|---|---|---|---|---|---|\n";
+                 "`/sleep` answered | `/sleep` served at once (parallelism) | `/` per second: median (range) | "
+                 "server CPU per `/` |\n"
+              << "|---|---|---|---|---|---|---|---|---|\n";
     std::vector<Model> models;
     for (const auto& [stage, target] : settings.servers) {
         auto& model = models.emplace_back();
@@ -196,8 +208,10 @@ int main(int argc, char** argv) {
             auto& model = *running[(turn + static_cast<std::size_t>(round)) % running.size()];
             if (!model.failure.empty()) continue;
             try {
-                model.root_rates.push_back(
-                    root_per_second(model.server->address(), settings.root_clients, settings.root_requests));
+                const auto round_measured = root_round(*model.server, settings.root_clients, settings.root_requests);
+                model.root_rates.push_back(round_measured.per_second);
+                model.root_answered += round_measured.answered;
+                model.root_cpu_seconds += round_measured.server_cpu_seconds;
             } catch (const std::exception& error) {
                 model.failure = error.what();
             }
@@ -209,7 +223,7 @@ int main(int argc, char** argv) {
             std::cout << row(settings, model) << std::endl;
         } else {
             std::cout << "| `" << model.stage << "` | " << model.target << " | did not run: " << model.failure
-                      << " | | | | | |\n";
+                      << " | | | | | | |\n";
             status = 1;
         }
     }
@@ -222,7 +236,7 @@ int main(int argc, char** argv) {
             for (std::size_t round = 0; round < first.root_rates.size(); ++round) {
                 ratios.push_back(model->root_rates[round] / first.root_rates[round]);
             }
-            std::cout << "- `" << model->stage << "`: " << shown(spread_of(ratios), 2) << "\n";
+            std::cout << "- `" << model->stage << "` " << model->target << ": " << shown(spread_of(ratios), 2) << "\n";
         }
     }
     return status;
