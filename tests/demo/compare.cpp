@@ -2,8 +2,10 @@
 // that server and sends it a batch of concurrent /sleep while sampling its threads; then, with every
 // server still running, it measures how fast each answers a fixed number of `/` in rounds, the servers
 // taking turns within each round (so that background load falls on all alike), and prints one Markdown
-// row per stage: threads, memory, how many slow requests it served at once, and `/` per second as the
-// median and range of the rounds; then each server's per-round ratio to the first one's.
+// row per stage: threads, memory, how many slow requests it served at once, `/` per second as the
+// median and range of the rounds, and the server's CPU time per `/` (its own work, which the clients'
+// and the machine's other work do not blur as they blur the rate); then each server's per-round ratio
+// to the first one's.
 //
 //   workbook-compare [--sleeps N] [--delay-ms D] [--rounds R] [--requests N] STAGE TARGET [STAGE TARGET ...]
 #include <algorithm>
