@@ -51,7 +51,9 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).
   workbook compare [ARGS]     `./workbook compare [ARGS]`: the models' table, measured now (quote it
-                              with `| any numbers`).
+                              with `| any numbers`). --write runs ARGS as written; --check, which compares
+                              the words only, adds `--delay-ms 20 --rounds 2 --requests 200` (QUICK_COMPARE
+                              in docs/regen/keys.py) so that it takes seconds, not the book's delays.
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
   and with `| any order`: the lines may come in any order (threads race to print), so the check compares
@@ -97,7 +99,7 @@ def main():
     args = parser.parse_args()
     compiler = ["--compiler", args.compiler] if args.compiler else []
     pages = [path.resolve() for path in args.pages] or sorted(DOCS.glob("*.md"))
-    producer = Producer(Context(args.build_root.resolve(), compiler))
+    producer = Producer(Context(args.build_root.resolve(), compiler, quick_measurements=args.check))
     producer.prefetch(output_keys(pages))
     problems = []
     for page in pages:

@@ -2,7 +2,8 @@
 """Checks that docs/regenerate.py --check can fail: a page whose shown C++ line or quoted diagnostic is
 edited by one character fails, naming the page and line; so do an unmarked ```cpp block, an unknown
 key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else;
-`| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows.
+`| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows; a
+`workbook compare` quote is checked on a shortened load, in seconds, and still fails on a stale word or row.
 
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
@@ -11,6 +12,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 SCRIPT = ROOT / "docs" / "regenerate.py"
@@ -107,6 +109,30 @@ def main():
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
                f"an edited line of a server's quote fails: {checked.stderr.strip()[:200]}")
+
+        # A `workbook compare` quote: --check runs a shortened load (QUICK_COMPARE in docs/regen/keys.py)
+        # and compares the words, so a quote taken at a long delay is checked in seconds, and an edited
+        # word or a lost row still fails. Stage 01 serves one `/sleep` at a time: three of 10 s take 30 s.
+        page.write_text("<!-- output: workbook compare --sleeps 3 --delay-ms 50 --rounds 1 --requests 50 01"
+                        " | any numbers -->\n```text\n```\n")
+        written = run("--write", page, extra)
+        quoted = page.read_text().replace("--delay-ms 50 ", "--delay-ms 10000 ")
+        expect(written.returncode == 0 and "| `01-single-threaded` | listing-21-10 |" in quoted,
+               f"--write quotes compare's row of stage 01: {written.stderr.strip()[:200]}")
+        page.write_text(quoted)
+        started = time.monotonic()
+        checked = run("--check", page, extra)
+        took = time.monotonic() - started
+        expect(checked.returncode == 0 and took < 20,
+               f"--check of a compare quote of three 10 s `/sleep` one at a time passes in {took:.1f} s "
+               f"(a shortened load; 30 s or more as written): {checked.stderr.strip()[:200]}")
+        for drift, edited in (("an edited word", quoted.replace(" clients, ", " client, ")),
+                              ("a lost row", "\n".join(line for line in quoted.splitlines()
+                                                       if "01-single-threaded" not in line) + "\n")):
+            page.write_text(edited)
+            checked = run("--check", page, extra)
+            expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
+                   f"{drift} in a compare quote fails: {checked.stderr.strip()[:200]}")
 
         (page.parent / "other.md").write_text("# Other\n")
         page.write_text("[other](other.md#other) [gone](no-such-page.md) [no heading](page.md#nowhere)\n# A heading\n"

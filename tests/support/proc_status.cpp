@@ -5,6 +5,7 @@
 #include <string>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace support {
 
@@ -37,6 +38,20 @@ std::optional<ProcStatus> read_proc_status(pid_t pid) {
 std::size_t thread_count(pid_t pid) {
     const auto status = read_proc_status(pid);
     return status ? static_cast<std::size_t>(status->threads) : 0;
+}
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (!std::getline(file, stat) || stat.rfind(')') == std::string::npos) return 0;
+    // After the command's ")": field 3 (state) onwards; utime and stime are fields 14 and 15.
+    std::istringstream fields(stat.substr(stat.rfind(')') + 1));
+    std::string skipped;
+    for (int field = 3; field < 14; ++field) fields >> skipped;
+    unsigned long long user = 0;
+    unsigned long long system = 0;
+    fields >> user >> system;
+    return static_cast<double>(user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 bool limit_address_space(pid_t pid, std::size_t bytes) {

@@ -21,6 +21,10 @@ struct ProcStatus {
 // The threads of process `pid` right now (/proc/PID/status); 0 once it has gone.
 [[nodiscard]] std::size_t thread_count(pid_t pid);
 
+// The CPU time process `pid` has used so far, user and system, its ended threads included
+// (/proc/PID/stat, in clock ticks of 10 ms); 0 once it has gone.
+[[nodiscard]] double cpu_seconds(pid_t pid);
+
 // Whether this build runs under a sanitizer (which changes memory maps, thread counts and timings).
 [[nodiscard]] constexpr bool sanitizer_build() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
