@@ -116,7 +116,7 @@ std::string read_file(const std::string& filename) {
     std::ifstream file(filename, std::ios::binary);
     if (!file) throw std::runtime_error("cannot open " + filename);
     // The whole buffer at once: istreambuf_iterator would copy it a character at a time, which the
-    // unoptimised build makes cost more than the rest of the request (docs/09-modern-cpp-pool.md).
+    // unoptimised build made most of the server's user-space work per `/` (docs/09-modern-cpp-pool.md).
     std::ostringstream contents;
     contents << file.rdbuf();
     return std::move(contents).str();
