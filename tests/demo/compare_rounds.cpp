@@ -19,8 +19,8 @@ std::string fixed(double value, int decimals) {
 }
 
 std::string shown(const Spread& spread, int decimals) {
-    return fixed(spread.median, decimals) + " (" + fixed(spread.low, decimals) + "–" + fixed(spread.high, decimals) +
-           ")";
+    return fixed(spread.median, decimals) + " (" + fixed(spread.low, decimals) + "–" +
+           fixed(spread.high, decimals) + ")";
 }
 
 std::vector<std::size_t> turn_order(int round, std::size_t servers) {

@@ -50,7 +50,9 @@ TEST(CompareRounds, RatioIsEachRoundsRateOverTheFirstServersInThatRound) {
 TEST(CompareRounds, EveryServerIsFirstInSomeRound) {
     constexpr std::size_t servers = 4;
     std::set<std::size_t> firsts;
-    for (int round = 0; round < static_cast<int>(servers); ++round) firsts.insert(turn_order(round, servers).front());
+    for (int round = 0; round < static_cast<int>(servers); ++round) {
+        firsts.insert(turn_order(round, servers).front());
+    }
     EXPECT_EQ(firsts.size(), servers);
     EXPECT_EQ(turn_order(5, servers).front(), 1u);  // round r starts with server r mod n
 }
