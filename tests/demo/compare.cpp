@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "compare_rounds.hpp"
 #include "http_client.hpp"
 #include "proc_status.hpp"
 #include "scenarios.hpp"
@@ -29,6 +30,7 @@
 #include "terminal.hpp"
 
 using namespace support;
+using namespace compare;
 using namespace std::chrono_literals;
 
 namespace {
@@ -78,12 +80,6 @@ std::string mebibytes(long kib) {
     return text;
 }
 
-std::string fixed(double value, int decimals) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
-
 struct RootRound {
     double per_second;
     int answered;
@@ -109,23 +105,6 @@ RootRound root_round(const ServerProcess& server, int clients, int requests) {
     }
     return {answered / std::chrono::duration<double>(Clock::now() - start).count(), answered,
             cpu_seconds(server.pid()) - cpu_before};
-}
-
-// The middle value (the mean of the two middle ones for an even count), and the extremes.
-struct Spread {
-    double median, low, high;
-};
-
-Spread spread_of(std::vector<double> values) {
-    std::ranges::sort(values);
-    const std::size_t half = values.size() / 2;
-    const double median = values.size() % 2 != 0 ? values[half] : (values[half - 1] + values[half]) / 2;
-    return {median, values.front(), values.back()};
-}
-
-std::string shown(const Spread& spread, int decimals) {
-    return fixed(spread.median, decimals) + " (" + fixed(spread.low, decimals) + "–" + fixed(spread.high, decimals) +
-           ")";
 }
 
 // One server: started, its slow requests measured at once, its `/` rates added round by round.
@@ -206,8 +185,8 @@ int main(int argc, char** argv) {
     }
     // Each round starts with the next server, so none is always measured first (or right after another).
     for (int round = 0; round < settings.rounds; ++round) {
-        for (std::size_t turn = 0; turn < running.size(); ++turn) {
-            auto& model = *running[(turn + static_cast<std::size_t>(round)) % running.size()];
+        for (const std::size_t turn : turn_order(round, running.size())) {
+            auto& model = *running[turn];
             if (!model.failure.empty()) continue;
             try {
                 const auto round_measured = root_round(*model.server, settings.root_clients, settings.root_requests);
@@ -234,11 +213,8 @@ int main(int argc, char** argv) {
         std::cout << "\n`/` per second relative to `" << first.stage << "`, round by round: median (range)\n\n";
         for (const auto* model : running) {
             if (model == &first) continue;
-            std::vector<double> ratios;
-            for (std::size_t round = 0; round < first.root_rates.size(); ++round) {
-                ratios.push_back(model->root_rates[round] / first.root_rates[round]);
-            }
-            std::cout << "- `" << model->stage << "` " << model->target << ": " << shown(spread_of(ratios), 2) << "\n";
+            std::cout << "- `" << model->stage << "` " << model->target << ": "
+                      << shown(spread_of(ratios_per_round(model->root_rates, first.root_rates)), 2) << "\n";
         }
     }
     return status;
