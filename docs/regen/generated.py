@@ -73,7 +73,8 @@ def listings_map(build_root):
             continue  # not a listing: the learner's, checked by ./workbook exercise
         folder = f"steps/{row['stage']}/{row['target']}"
         pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
-        names = [name for name, text in tests if pattern.search(text)]
+        # By name: Meson lists its tests by priority (the longest start first), not as meson.build has them.
+        names = sorted(name for name, text in tests if pattern.search(text))
         page = sorted(DOCS.glob(f"{row['stage'][:2]}-*.md"))
         stage = f"[{row['stage']}]({page[0].name})" if page else row["stage"]
         shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
