@@ -10,14 +10,20 @@ listing's folder) stands for its *.cpp, in name order. CXX defaults to $CXX, els
 every non-empty line of EXPECTED appears in its diagnostics (paths shown relative to the workbook's
 root, no colour). EXPECTED must name at least one error (a line with "error"): an empty one is refused. A non-zero exit for any other reason - a missing file, a different error - fails.
 --print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
+With $WORKBOOK_BUILD_ROOT set, a compile's diagnostic is kept there and reused while nothing it read has
+changed (CompileCache).
 """
 import argparse
+import hashlib
+import json
 import os
 import pathlib
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The flag set every compile check uses.
@@ -40,6 +46,77 @@ def listing_sources(arg: str) -> list[str]:
     return sorted(str(source) for source in path.glob("*.cpp")) if path.is_dir() else [arg]
 
 
+def file_digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_depfile(path: pathlib.Path) -> list[str]:
+    """The files a compile read, from the make rule g++/clang++ write with -MD (even when it fails)."""
+    text = path.read_text().replace("\\\n", " ")
+    return text.split(":", 1)[1].split() if ":" in text else []
+
+
+class CompileCache:
+    """One compile's exit status and diagnostics, kept under the build folder ($WORKBOOK_BUILD_ROOT) and
+    reused only while the compiler and every file the compile read (the listing, common/'s headers,
+    the standard library's) are byte for byte the same: the compile-fail tests and the docs' quotes of
+    the same listing compile it once a change, and an edited file still makes a fresh compile."""
+
+    def __init__(self, compiler: list[str]):
+        build_root = os.environ.get("WORKBOOK_BUILD_ROOT")
+        self.folder = pathlib.Path(build_root) / "compile-fail-cache" if build_root else None
+        driver = shutil.which(compiler[-1]) if compiler else None
+        self.compiler_files = [driver] if driver else []
+
+    def entry(self, arguments: list[str]) -> pathlib.Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / (hashlib.sha256(repr(arguments).encode()).hexdigest()[:24] + ".json")
+
+    def lookup(self, arguments: list[str]) -> tuple[int, str] | None:
+        entry = self.entry(arguments)
+        if entry is None or not entry.is_file():
+            return None
+        try:
+            kept = json.loads(entry.read_text())
+        except (OSError, ValueError):
+            return None
+        if any(file_digest(path) != digest for path, digest in kept["read"].items()):
+            return None
+        return kept["status"], kept["diagnostics"]
+
+    def store(self, arguments: list[str], depfile: pathlib.Path, status: int, text: str) -> None:
+        entry = self.entry(arguments)
+        if entry is None or not depfile.is_file():
+            return
+        read = {}
+        for path in self.compiler_files + [str(ROOT / dep) if not dep.startswith("/") else dep
+                                           for dep in read_depfile(depfile)]:
+            read[path] = file_digest(path)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"read": read, "status": status, "diagnostics": text}))
+        partial.replace(entry)  # atomic: a concurrent reader sees the old entry or the new one
+
+
+def compile_one(cache: CompileCache, arguments: list[str]) -> tuple[int, str]:
+    kept = cache.lookup(arguments)
+    if kept is not None:
+        return kept
+    with tempfile.TemporaryDirectory() as scratch:
+        depfile = pathlib.Path(scratch) / "read.d"
+        # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
+        # output (which the docs quote) does not depend on the caller's.
+        run = subprocess.run(arguments + ["-MD", "-MF", str(depfile)], capture_output=True, text=True, cwd=ROOT,
+                             env={**os.environ, "LC_ALL": "C.UTF-8"})
+        text = normalise(run.stderr)
+        cache.store(arguments, depfile, run.returncode, text)
+    return run.returncode, text
+
+
 def diagnostics(compiler: list[str], command: list[str]) -> tuple[bool, str]:
     flags = compiler + FLAGS + [arg for arg in command if arg.startswith("-")]
     sources = [source for arg in command if not arg.startswith("-") for source in listing_sources(arg)]
@@ -47,15 +124,13 @@ def diagnostics(compiler: list[str], command: list[str]) -> tuple[bool, str]:
         sys.exit("compile_fail.py: no .cpp source given")
     failed = False
     output = []
+    cache = CompileCache(compiler)
     for source in sources:
         if not pathlib.Path(source).is_file():
             sys.exit(f"compile_fail.py: no such source: {source}")
-        # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
-        # output (which the docs quote) does not depend on the caller's.
-        run = subprocess.run(flags + ["-fsyntax-only", "-fdiagnostics-color=never", source],
-                             capture_output=True, text=True, cwd=ROOT, env={**os.environ, "LC_ALL": "C.UTF-8"})
-        failed |= run.returncode != 0
-        output.append(normalise(run.stderr))
+        status, text = compile_one(cache, flags + ["-fsyntax-only", "-fdiagnostics-color=never", source])
+        failed |= status != 0
+        output.append(text)
     return failed, "".join(output)
 
 

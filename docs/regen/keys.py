@@ -24,8 +24,10 @@ def run_diagnostic(context, listing):
     folder = ROOT / "steps" / row["stage"] / row["target"]
     if not any(folder.glob("*.cpp")):
         raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
+    # The build root names compile_fail.py's cache, which the compile-fail tests of this build share.
     run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print"]
-                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT)
+                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root)))
     if run.returncode != 0:
         raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
     if not run.stdout.strip():
