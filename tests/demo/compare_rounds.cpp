@@ -12,11 +12,6 @@ Spread spread_of(std::vector<double> values) {
     return {median, values.front(), values.back()};
 }
 
-std::string fixed(double value, int decimals) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
 
 std::string shown(const Spread& spread, int decimals) {
     return fixed(spread.median, decimals) + " (" + fixed(spread.low, decimals) + "–" +

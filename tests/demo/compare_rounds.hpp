@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "fixed_decimals.hpp"
+
 namespace compare {
 
 // The middle value (the mean of the two middle ones for an even count), and the extremes.
@@ -19,8 +21,7 @@ struct Spread {
 // "median (low–high)", each with `decimals` decimals: "1234 (1200–1300)".
 [[nodiscard]] std::string shown(const Spread& spread, int decimals);
 
-// `value` with `decimals` decimals: fixed(0.996, 2) == "1.00".
-[[nodiscard]] std::string fixed(double value, int decimals);
+using support::fixed;
 
 // Round `round`'s order among `servers` servers (indexes): it starts with server round mod servers and
 // goes on in the given order, so that no server is always measured first, or right after the same one.

@@ -19,6 +19,7 @@
 
 #include "rust_messages.hpp"
 #include "terminal.hpp"
+#include "fixed_decimals.hpp"
 #include "timeline.hpp"
 
 namespace support {
@@ -385,7 +386,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
     if (number == "01") {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " thread at most; " + all + ", " +
-                                     one_decimal(at_once) + " at a time on average" + ended;
+                                     fixed(at_once, 1) + " at a time on average" + ended;
         if (peak == 1 && answered > 0 && at_once <= 1.1 && !run.end) {
             return Verdict{true, measured + ": one thread serves one request at a time, the rest wait in the listen queue"};
         }
@@ -414,7 +415,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
     if (number == "06") {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most (idle: " +
-                                     std::to_string(run.before.threads) + "); " + all + ", " + one_decimal(at_once) +
+                                     std::to_string(run.before.threads) + "); " + all + ", " + fixed(at_once, 1) +
                                      " at a time on average" + ended;
         // Waves of four: more than one at a time on average, or it is stage 07's lock (a busy machine can
         // only lower the figure, so the floor is half the pool).
@@ -429,7 +430,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
     if (number == "07") {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most; " + all + ", " +
-                                     one_decimal(at_once) + " at a time on average" + ended;
+                                     fixed(at_once, 1) + " at a time on average" + ended;
         if (peak == book_pool_size + 1 && answered > 0 && at_once <= 1.1 && !run.end) {
             return Verdict{true, measured + ": 4 workers, but the lock held during each job lets one work at a time"};
         }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fixed_decimals.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -98,12 +100,6 @@ inline void not_measured(const std::string& why) {
     return ::testing::AssertionFailure() << reason << errors;
 }
 
-// `value` with `decimals` decimals: fixed(0.996, 2) == "1.00".
-[[nodiscard]] inline std::string fixed(double value, int decimals) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
 
 // "finish in 4.1 delays (parallelism 0.98)": the span from the first start to the last finish in units
 // of `work_each`, and effective_parallelism, the figure the server tests assert on.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "fixed_decimals.hpp"
 #include "timeline.hpp"
 
 namespace support {
@@ -92,7 +93,7 @@ Verdict thread_per_request(const std::vector<RequestRecord>& records, std::chron
     const int peak = peak_served_at_once(sleeps, delay);
     const std::string measured = "`/` answered in " + format_seconds(root->seconds()) + "; " + std::to_string(peak) +
                                  " of " + std::to_string(count) + " `/sleep` ran at once (parallelism " +
-                                 one_decimal(effective_parallelism(sleeps, delay)) + ")";
+                                 fixed(effective_parallelism(sleeps, delay), 1) + ")";
     // More sleeps than a pool of four could run at once: only then is "no cap" seen.
     if (root->seconds() < 0.5 * seconds(delay) && peak == count && count > book_pool_size) {
         return {true, measured + ": a thread for every request, and no cap"};
@@ -133,7 +134,7 @@ Verdict capped_at_workers(const std::vector<RequestRecord>& records, std::chrono
     const int peak = peak_served_at_once(sleeps, delay);
     const double span = span_in_delays(sleeps, delay);
     const std::string measured = "at most " + std::to_string(peak) + " of " + std::to_string(sleeps.size()) +
-                                 " `/sleep` ran at once, all done after " + one_decimal(span) + " delays";
+                                 " `/sleep` ran at once, all done after " + fixed(span, 1) + " delays";
     if (peak == workers && static_cast<int>(sleeps.size()) > workers && span >= 1.6) {
         return {true, measured + ": " + std::to_string(workers) + " workers, the rest wait their turn in the channel"};
     }
@@ -145,7 +146,7 @@ Verdict serialised_by_lock(const std::vector<RequestRecord>& records, std::chron
     const auto sleeps = with_path(records, "/sleep");
     if (sleeps.empty()) return missing("`/sleep`");
     if (!all_answered(sleeps)) return {false, "not every `/sleep` was answered"};
-    const std::string measured = "parallelism " + one_decimal(effective_parallelism(sleeps, delay)) + " with " +
+    const std::string measured = "parallelism " + fixed(effective_parallelism(sleeps, delay), 1) + " with " +
                                  std::to_string(workers) + " workers";
     // As many sleeps as workers: fewer could not show that idle workers waited.
     if (peak_served_at_once(sleeps, delay) == 1 && static_cast<int>(sleeps.size()) >= workers) {
@@ -205,7 +206,7 @@ Verdict event_loop_without_cap(const std::vector<RequestRecord>& records, std::c
     const double span = span_in_delays(sleeps, delay);
     const std::string measured = "`/` answered in " + format_seconds(root->seconds()) + "; " + std::to_string(peak) +
                                  " of " + std::to_string(sleeps.size()) + " `/sleep` ran at once, all done after " +
-                                 one_decimal(span) + " delays";
+                                 fixed(span, 1) + " delays";
     const std::string on = threads == 1 ? "one thread" : std::to_string(threads) + " threads";
     // More sleeps than threads (and than a pool of four): only then is "no request holds a thread" seen.
     const bool more_than_threads = static_cast<int>(sleeps.size()) > std::max(threads, book_pool_size);

@@ -218,12 +218,6 @@ std::string format_seconds(double seconds) {
     return text;
 }
 
-std::string one_decimal(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", value);
-    return text;
-}
-
 std::string describe_outcome(const RequestRecord& record) {
     if (record.outcome == Outcome::Response) {
         const auto space = record.response.status_line.find(' ');

@@ -61,8 +61,6 @@ struct TimelineOptions {
 // Seconds with two decimals and the unit: "0.98 s".
 [[nodiscard]] std::string format_seconds(double seconds);
 
-// A figure with one decimal, no unit: "3.9".
-[[nodiscard]] std::string one_decimal(double value);
 
 // The pool size of every pool stage's main (the book's ThreadPool::new(4)), for the verdicts.
 inline constexpr int book_pool_size = 4;
