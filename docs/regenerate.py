@@ -130,14 +130,14 @@ def main():
             problems.append(f"{shown(page)}: {error}")
     if args.links:
         check_outside_citations(ROOT, problems)
+    if skipped:
+        print(f"{len(skipped)} quote(s) not {'written' if args.write else 'checked'} here:\n  " + "\n  ".join(skipped))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"\n{len(problems)} problem(s) in the docs", file=sys.stderr)
         return 1
     print(f"ok: {len(pages)} page(s), quotes and code match the sources")
-    if skipped:
-        print(f"{len(skipped)} quote(s) not {'written' if args.write else 'checked'} here:\n  " + "\n  ".join(skipped))
     return 0
 
 
