@@ -1,8 +1,18 @@
 #!/usr/bin/env python3
 """Keeps what the docs quote true: every quoted output is produced here, every C++ line is the source's.
 
-    docs/regenerate.py --write [--build-root BUILD] [--compiler CXX]   rewrite the quotes
-    docs/regenerate.py --check [--build-root BUILD] [--compiler CXX]   fail on any drift (the test)
+    docs/regenerate.py --write [--build-root BUILD] [--compiler CXX]...   rewrite the quotes
+    docs/regenerate.py --check [--build-root BUILD] [--compiler CXX]... [--skip-programs]
+                                                                          fail on any drift (the test)
+
+--compiler names a compiler whose diagnostics are quoted (again for each): GCC's and Clang's differ,
+and a page quotes both (`diagnostic g++ LISTING`, `diagnostic clang++ LISTING`). Without it: g++ and
+clang++-16, those installed. The quotes of a compiler not given are left as they are, and listed
+(Meson's test passes its build's compiler: the GCC build checks g++'s quotes, the Clang build
+clang++'s, and CI runs both). The programs' quotes (run, lab, flood,
+workbook compare) are the GCC build's: Clang's programs print otherwise where the compilers differ (a
+panic's column: Clang's source location is the start of the call, GCC's the call's parenthesis; the
+sanitizers' stack frames), so a Clang build's check passes --skip-programs and leaves them to GCC's.
 
 What it looks at in docs/*.md (and nothing else):
 
@@ -28,9 +38,9 @@ What it looks at in docs/*.md (and nothing else):
 
 KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pattern and a function):
 
-  diagnostic LISTING          the normalised g++ diagnostics of a listing that does not compile, from
-                              tests/compile_fail.py --print, the one compile check (its flags; the
-                              Meson test passes the build's compiler as --compiler).
+  diagnostic g++ LISTING      the normalised diagnostics of a listing that does not compile, from the
+  diagnostic clang++ LISTING  compiler of that family (--compiler) run by tests/compile_fail.py --print,
+                              the one compile check (its flags).
   run LISTING REQUEST...      the listing's real server (from the build folder), started in its stage
                               folder with WORKBOOK_ADDR=127.0.0.1:0 and WORKBOOK_SLEEP_MS=200 by the
                               tests' harness (BUILD/tests/docs/workbook-quote-run, tests/docs/quote_run.cpp);
@@ -74,12 +84,13 @@ real output):
 """
 import argparse
 import pathlib
+import shutil
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from regen.core import DOCS, ROOT, DocsError, shown  # noqa: E402  (docs/regen/: the parts, one concern each)
-from regen.keys import Context, Producer  # noqa: E402
+from regen.keys import DEFAULT_COMPILERS, Context, Producer  # noqa: E402
 from regen.links import check_links, check_outside_citations, check_test_names  # noqa: E402
 from regen.pages import output_keys, process_page  # noqa: E402
 
@@ -95,16 +106,26 @@ def main():
                         help="also check relative links and their anchors, the gtest names pages cite, and that "
                              "no file of the workbook cites a file outside it")
     parser.add_argument("pages", nargs="*", type=pathlib.Path, help="pages to process (default: docs/*.md)")
-    parser.add_argument("--compiler", help="the compiler, passed to tests/compile_fail.py (default: its own)")
+    parser.add_argument("--compiler", action="append",
+                        help="a compiler whose diagnostics the pages quote, for tests/compile_fail.py (again for each; "
+                             "default: " + " and ".join(DEFAULT_COMPILERS) + ", those installed)")
+    parser.add_argument("--skip-programs", action="store_true",
+                        help="leave the quotes of the build's programs unchecked (a build not of GCC)")
     args = parser.parse_args()
-    compiler = ["--compiler", args.compiler] if args.compiler else []
+    compilers = args.compiler or [compiler for compiler in DEFAULT_COMPILERS if shutil.which(compiler)]
     pages = [path.resolve() for path in args.pages] or sorted(DOCS.glob("*.md"))
-    producer = Producer(Context(args.build_root.resolve(), compiler, quick_measurements=args.check))
+    try:
+        producer = Producer(Context(args.build_root.resolve(), compilers, args.skip_programs,
+                                    quick_measurements=args.check))
+    except DocsError as error:
+        print(error, file=sys.stderr)
+        return 1
     producer.prefetch(output_keys(pages))
     problems = []
+    skipped = []
     for page in pages:
         try:
-            process_page(page, producer, args.write, problems)
+            process_page(page, producer, args.write, problems, skipped)
             if args.links:
                 check_links(page, problems)
                 check_test_names(page, problems)
@@ -112,6 +133,8 @@ def main():
             problems.append(f"{shown(page)}: {error}")
     if args.links:
         check_outside_citations(ROOT, problems)
+    if skipped:
+        print(f"{len(skipped)} quote(s) not {'written' if args.write else 'checked'} here:\n  " + "\n  ".join(skipped))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """Compile-checks a listing that must not compile, and matches the diagnostic that plays rustc's part.
-The one definition of "compile this listing and show g++'s diagnostic": Meson's compile-fail tests,
-`./workbook run` of a listing that does not compile and docs/regenerate.py's `diagnostic` key all run it.
+The one definition of "compile this listing and show the compiler's diagnostic": Meson's compile-fail
+tests, `./workbook run` of a listing that does not compile and docs/regenerate.py's `diagnostic` key
+all run it.
 
     compile_fail.py --expect EXPECTED [--print] [--compiler CXX] [-- [EXTRA_FLAG...] SOURCE_OR_FOLDER...]
+    compile_fail.py --family [--compiler CXX]
 
 Each SOURCE is compiled on its own (-fsyntax-only) with FLAGS below (and any EXTRA_FLAG); a FOLDER (a
-listing's folder) stands for its *.cpp, in name order. CXX defaults to $CXX, else g++. The check passes only if the compiler fails and
-every non-empty line of EXPECTED appears in its diagnostics (paths shown relative to the workbook's
-root, no colour). EXPECTED must name at least one error (a line with "error"): an empty one is refused. A non-zero exit for any other reason - a missing file, a different error - fails.
+listing's folder) stands for its *.cpp, in name order. CXX defaults to $CXX, else g++; it is GCC or
+Clang, whose diagnostics differ, so a listing keeps one expected diagnostic per compiler family
+(`expected-diagnostic.g++.txt`, `expected-diagnostic.clang++.txt`) and the caller passes the one of
+the compiler it names. The check passes only if the compiler fails and every non-empty line of
+EXPECTED appears in its diagnostics (paths shown relative to the workbook's root, no colour).
+EXPECTED must name at least one error (a line with "error"): an empty one is refused. A non-zero exit
+for any other reason - a missing file, a different error - fails.
 --print writes the normalised diagnostics to stdout (the docs' regeneration script quotes them).
 With $WORKBOOK_BUILD_ROOT set, a compile's diagnostic is kept there and reused while nothing it read has
 changed (CompileCache).
+--family prints the compiler's family, `g++` or `clang++` (what the driver and the docs call it).
 """
 import argparse
 import hashlib
@@ -26,13 +33,34 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# The flag set every compile check uses.
-FLAGS = ["-std=c++23", "-Wall", "-Wextra", "-I" + str(ROOT / "common")]
+# The flag set every compile check uses, after the language standard (standard_flag).
+FLAGS = ["-Wall", "-Wextra", "-I" + str(ROOT / "common")]
+
+
+def compiler_version(compiler: list[str]) -> str:
+    run = subprocess.run(compiler + ["--version"], capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"compile_fail.py: `{' '.join(compiler)} --version` failed: {run.stderr.strip()}")
+    return run.stdout
+
+
+def family(compiler: list[str]) -> str:
+    """`clang++` for Clang (Apple's too), else `g++`."""
+    return "clang++" if "clang version" in compiler_version(compiler) else "g++"
+
+
+def standard_flag(compiler: list[str]) -> str:
+    """C++23: Clang before 17 knows it only by its draft name, c++2b (as meson.build chooses)."""
+    clang = re.search(r"clang version (\d+)", compiler_version(compiler))
+    return "-std=c++2b" if clang and int(clang.group(1)) < 17 else "-std=c++23"
 
 
 def normalise(text: str) -> str:
     text = re.sub(r"\x1b\[[0-9;]*[mK]", "", text)
     text = text.replace(str(ROOT) + "/", "")
+    # Clang names the standard headers through its own folder (/usr/bin/../lib/gcc/…/../../../../include):
+    # the shortest form of a path, as g++ shows it.
+    text = re.sub(r"/[^\s:'\"]*/\.\./[^\s:'\"]*", lambda path: os.path.normpath(path.group(0)), text)
     return text
 
 
@@ -109,7 +137,7 @@ def compile_one(cache: CompileCache, arguments: list[str]) -> tuple[int, str]:
     with tempfile.TemporaryDirectory() as scratch:
         depfile = pathlib.Path(scratch) / "read.d"
         # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
-        # output (which the docs quote) does not depend on the caller's.
+        # output (which the docs quote) does not depend on the caller's. (Clang always writes ''.)
         run = subprocess.run(arguments + ["-MD", "-MF", str(depfile)], capture_output=True, text=True, cwd=ROOT,
                              env={**os.environ, "LC_ALL": "C.UTF-8"})
         text = normalise(run.stderr)
@@ -118,7 +146,7 @@ def compile_one(cache: CompileCache, arguments: list[str]) -> tuple[int, str]:
 
 
 def diagnostics(compiler: list[str], command: list[str]) -> tuple[bool, str]:
-    flags = compiler + FLAGS + [arg for arg in command if arg.startswith("-")]
+    flags = compiler + [standard_flag(compiler)] + FLAGS + [arg for arg in command if arg.startswith("-")]
     sources = [source for arg in command if not arg.startswith("-") for source in listing_sources(arg)]
     if not sources:
         sys.exit("compile_fail.py: no .cpp source given")
@@ -138,11 +166,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--expect", type=pathlib.Path)
     parser.add_argument("--print", action="store_true")
+    parser.add_argument("--family", action="store_true")
     parser.add_argument("--compiler", default=os.environ.get("CXX", "g++"),
                         help="the compiler command (may hold several words, e.g. 'ccache g++')")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if args.family:
+        print(family(shlex.split(args.compiler)))
+        return 0
     failed, text = diagnostics(shlex.split(args.compiler), command)
     if args.print:
         sys.stdout.write(text)

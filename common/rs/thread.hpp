@@ -20,14 +20,19 @@ namespace rs::thread {
 // Rust's Err from join(): the panic's payload, shown as `Any { .. }` when unwrapped.
 // GCC 12 at -O2/-O3 warns that moving a Result<Unit, JoinError> that holds Ok may read this string
 // uninitialized (it does not see that the variant's index rules the JoinError out), and -Werror makes
-// the false positive fatal in release builds. The pragma covers only JoinError's implicit members.
+// the false positive fatal in release builds. The pragma covers only JoinError's implicit members, and
+// only under GCC: Clang has no such warning and would reject the unknown name (-Wunknown-warning-option).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 struct JoinError {
     std::string message;
     [[nodiscard]] std::string debug() const { return "Any { .. }"; }
 };
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 namespace detail {
 template <class T>

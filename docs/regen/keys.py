@@ -11,22 +11,48 @@ from .filters import apply_filters, split_key
 from .listings import find_listing, listing_rows
 
 
+COMPILE_FAIL = ROOT / "tests" / "compile_fail.py"
+# The compilers whose diagnostics the pages quote, when no --compiler names them: GCC and Clang, as
+# Debian packages them (README's requirements).
+DEFAULT_COMPILERS = ("g++", "clang++-16")
+
+
+class Skipped(Exception):
+    """A quote this run leaves unchecked, and why: another compiler's diagnostic, or a program's output
+    in a build whose programs the pages do not quote (the GCC build's are quoted; CI checks both)."""
+
+
+def compiler_family(compiler):
+    run = subprocess.run([sys.executable, str(COMPILE_FAIL), "--family", "--compiler", compiler],
+                         capture_output=True, text=True, cwd=ROOT)
+    if run.returncode != 0:
+        raise DocsError(f"compiler {compiler!r}: {run.stderr.strip()}")
+    return run.stdout.strip()
+
+
 class Context:
-    def __init__(self, build_root, compiler, quick_measurements=False):
+    """compilers: the compiler commands given (each one's diagnostics are quoted under its family,
+    `g++` or `clang++`); skip_programs: leave the quotes of the build's programs unchecked;
+    quick_measurements: --check compares a measurement's words only (`| any numbers`), so it may
+    measure a shortened load."""
+
+    def __init__(self, build_root, compilers, skip_programs=False, quick_measurements=False):
         self.build_root = build_root
-        self.compiler = compiler
-        # --check compares a measurement's words only (`| any numbers`): it may measure a shortened load.
+        self.compilers = {compiler_family(compiler): compiler for compiler in compilers}
+        self.skip_programs = skip_programs
         self.quick_measurements = quick_measurements
 
 
-def run_diagnostic(context, listing):
+def run_diagnostic(context, family, listing):
     row = find_listing(listing)
     folder = ROOT / "steps" / row["stage"] / row["target"]
     if not any(folder.glob("*.cpp")):
         raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
+    if family not in context.compilers:
+        raise Skipped(f"no {family} compiler given (--compiler)")
     # The build root names compile_fail.py's cache, which the compile-fail tests of this build share.
-    run = subprocess.run([sys.executable, str(ROOT / "tests" / "compile_fail.py"), "--print"]
-                         + context.compiler + ["--", str(folder)], capture_output=True, text=True, cwd=ROOT,
+    run = subprocess.run([sys.executable, str(COMPILE_FAIL), "--print", "--compiler", context.compilers[family],
+                          "--", str(folder)], capture_output=True, text=True, cwd=ROOT,
                          env=dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root)))
     if run.returncode != 0:
         raise DocsError(f"compile_fail.py --print failed for {listing}: {run.stderr.strip()}")
@@ -104,15 +130,17 @@ def run_compare(context, arguments):
     return run_workbook(context, "compare", *arguments.split(), *quick)
 
 
-# The registry: a key's first words select its runner; the rest are the runner's arguments.
+# The registry: a key's first words select its runner; the rest are the runner's arguments. The third
+# column says whether the key quotes a program of the build (what a build with skip_programs leaves).
 KEY_RUNNERS = [
-    (re.compile(r"^diagnostic (\S+)$"), run_diagnostic),
-    (re.compile(r"^run (\S+)((?: \S+)*)$"), lambda context, listing, requests: run_server(context, listing, *requests.split())),
-    (re.compile(r"^lab (\S+)$"), run_lab),
-    (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood),
-    (re.compile(r"^workbook (list)$"), run_workbook),
-    (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook),
-    (re.compile(r"^workbook compare((?: \S+)*)$"), run_compare),
+    (re.compile(r"^diagnostic (g\+\+|clang\+\+) (\S+)$"), run_diagnostic, False),
+    (re.compile(r"^run (\S+)((?: \S+)*)$"),
+     lambda context, listing, requests: run_server(context, listing, *requests.split()), True),
+    (re.compile(r"^lab (\S+)$"), run_lab, True),
+    (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood, True),
+    (re.compile(r"^workbook (list)$"), run_workbook, False),
+    (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook, False),
+    (re.compile(r"^workbook compare((?: \S+)*)$"), run_compare, True),
 ]
 
 
@@ -125,17 +153,19 @@ class Producer:
 
     def raw(self, base):
         if base not in self.cache:
-            for pattern, runner in KEY_RUNNERS:
+            for pattern, runner, quotes_a_program in KEY_RUNNERS:
                 match = pattern.match(base)
                 if match:
                     try:
+                        if quotes_a_program and self.context.skip_programs:
+                            raise Skipped("a program's output: the pages quote the GCC build's programs")
                         self.cache[base] = runner(self.context, *match.groups())
-                    except DocsError as error:
+                    except (DocsError, Skipped) as error:
                         self.cache[base] = error
                     break
             else:
                 self.cache[base] = DocsError(f"unknown output key {base!r} (see docs/regenerate.py KEYS)")
-        if isinstance(self.cache[base], DocsError):
+        if isinstance(self.cache[base], (DocsError, Skipped)):
             raise self.cache[base]
         return self.cache[base]
 
@@ -157,7 +187,7 @@ class Producer:
     def raw_or_none(self, base):
         try:
             return self.raw(base)
-        except DocsError:
+        except (DocsError, Skipped):
             return None
 
 

@@ -7,6 +7,7 @@ import re
 from .core import ROOT, DocsError, shown
 from .filters import normalise
 from .generated import GENERATORS
+from .keys import Skipped
 
 CODE_MARKER = re.compile(r"^\s*<!--\s*code:\s*(?P<path>\S+)\s*-->\s*$")
 OUTPUT_MARKER = re.compile(r"^\s*<!--\s*output:\s*(?P<key>.+?)\s*-->\s*$")
@@ -74,7 +75,9 @@ def check_code_block(page, marker_line, path, block, problems):
     problems.append(f"{where}: the ```cpp block is not a verbatim run of lines of {path}; {detail}")
 
 
-def process_page(page, producer, write, problems):
+def process_page(page, producer, write, problems, skipped):
+    """Checks (or, with write, rewrites) the page; adds what is wrong to problems, and each quote left
+    unchecked (a Skipped key) to skipped."""
     lines = page.read_text().splitlines()
     new_lines = []
     index = 0
@@ -105,8 +108,11 @@ def process_page(page, producer, write, problems):
                 key = output.group("key")
                 try:
                     produced, any_order = producer.produce(key)
-                except DocsError as error:
-                    problems.append(f"{where}: {error}")
+                except (DocsError, Skipped) as error:
+                    if isinstance(error, Skipped):
+                        skipped.append(f"{where}: `{key}`: {error}")
+                    else:
+                        problems.append(f"{where}: {error}")
                     new_lines.extend(lines[index + 1:end + 1])
                     index = end + 1
                     continue

@@ -4,6 +4,8 @@ edited by one character fails, naming the page and line; so do an unmarked ```cp
 key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else;
 `| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows; a
 `workbook compare` quote is checked on a shortened load, in seconds, and still fails on a stale word or row.
+The quote of a compiler not given is left unchecked and listed; --skip-programs leaves a program's quote
+so, not a diagnostic.
 
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
@@ -22,6 +24,7 @@ CODE_SOURCE = "steps/01-single-threaded/listing-21-10/main.cpp"
 sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
+from regen.keys import compiler_family  # noqa: E402
 from regen.links import check_outside_citations  # noqa: E402
 from regen.listings import listing_rows  # noqa: E402
 from regen.pages import code_matches  # noqa: E402
@@ -51,15 +54,20 @@ def run(mode, page, extra, timeout=None):
 
 def main():
     argv = sys.argv[1:]
+    if "--compiler" not in argv:
+        argv += ["--compiler", "g++"]  # one compiler: the other's quotes are the ones left unchecked
     extra = argv  # --build-root BUILD --compiler CXX, handed through unchanged
     failing_listing = next(row["listing"] for row in listing_rows() if row["kind"] == "does-not-compile")
+    compiler = argv[argv.index("--compiler") + 1]
+    family = compiler_family(compiler)
+    other_family = "clang++" if family == "g++" else "g++"
     source_lines = (ROOT / CODE_SOURCE).read_text().splitlines()
     start = next(index for index, line in enumerate(source_lines) if "for (auto accepted" in line)
     shown_code = [line[4:] for line in source_lines[start:start + 4]]  # one indent level dropped
     good_page = "\n".join([
         "# A page", "",
         f"<!-- code: {CODE_SOURCE} -->", "```cpp", *shown_code, "```", "",
-        f"<!-- output: diagnostic {failing_listing} -->", "```text", "```", ""])
+        f"<!-- output: diagnostic {family} {failing_listing} -->", "```text", "```", ""])
 
     with tempfile.TemporaryDirectory() as folder:
         page = pathlib.Path(folder) / "page.md"
@@ -67,7 +75,7 @@ def main():
         written = run("--write", page, extra)
         expect(written.returncode == 0, f"--write fills the diagnostic of {failing_listing}: {written.stderr.strip()}")
         text = page.read_text()
-        expect("error:" in text, "the written quote holds g++'s error")
+        expect("error:" in text, f"the written quote holds {family}'s error")
         expect(run("--check", page, extra).returncode == 0, "--check passes on the page as written")
 
         # The code-only mutations leave the diagnostic out: no compiler run needed.
@@ -97,10 +105,24 @@ def main():
                "a ```cpp block without its marker fails")
 
         page.write_text(text.replace(CODE_SOURCE, "steps/no-such-file.cpp").replace(
-            f"diagnostic {failing_listing}", "diagnostics of everything"))
+            f"diagnostic {family} {failing_listing}", "diagnostics of everything"))
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "unknown path" in checked.stderr and "unknown output key" in checked.stderr,
                "an unknown path and an unknown key fail")
+
+        # Another compiler's diagnostic is left as it is when that compiler is not given, and listed, even
+        # when it is wrong; --skip-programs leaves a program's quote so, never a diagnostic.
+        page.write_text(f"<!-- output: diagnostic {other_family} {failing_listing} -->\n```text\nnot so\n```\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode == 0 and f"`diagnostic {other_family} {failing_listing}`: no {other_family}"
+               in checked.stdout, f"{other_family}'s quote is not checked without {other_family}, and said so: "
+               f"{checked.stdout.strip()[-200:]} {checked.stderr.strip()[:200]}")
+        page.write_text(f"<!-- output: diagnostic {family} {failing_listing} -->\n```text\nnot so\n```\n"
+                        "<!-- output: run 21-10 empty -->\n```text\nnot so\n```\n")
+        checked = run("--check", page, extra + ["--skip-programs"])
+        expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "page.md:5:" not in checked.stderr
+               and "`run 21-10 empty`: a program's output" in checked.stdout,
+               f"--skip-programs leaves a program's quote unchecked, not a diagnostic: {checked.stderr.strip()[:200]}")
 
         # A server's quote (`run`, tests/docs/quote_run.cpp): stdout and stderr in the order written, how it
         # ended; and an edited line of it fails like any other.

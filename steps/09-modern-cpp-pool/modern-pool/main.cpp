@@ -3,7 +3,7 @@
 // and exits with status 0. Errors are exceptions: a failing request ends only that request.
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -41,7 +41,8 @@ T or_throw(rs::io::Result<T> result, const std::string& doing) {
 }
 
 // SIGINT and SIGTERM, blocked in every thread (the mask is inherited, so block them before the pool
-// starts any) and delivered instead to a file descriptor the accept loop can wait on.
+// starts any) and taken by a thread of their own (sigwait), which then writes a byte into a pipe: its
+// read end is a file descriptor the accept loop can wait on. (POSIX only; Linux's signalfd does both.)
 OwnedFd stop_signals_as_fd() {
     sigset_t signals;
     sigemptyset(&signals);
@@ -50,9 +51,15 @@ OwnedFd stop_signals_as_fd() {
     if (const int error = pthread_sigmask(SIG_BLOCK, &signals, nullptr); error != 0) {
         throw std::system_error(error, std::system_category(), "pthread_sigmask");
     }
-    const int fd = signalfd(-1, &signals, SFD_CLOEXEC);
-    if (fd < 0) throw std::system_error(errno, std::system_category(), "signalfd");
-    return OwnedFd(fd);
+    std::array<int, 2> pipe_ends{};
+    if (pipe(pipe_ends.data()) != 0) throw std::system_error(errno, std::system_category(), "pipe");
+    auto read_end = OwnedFd(pipe_ends[0]);
+    std::thread([signals, write_end = OwnedFd(pipe_ends[1])] {
+        int received = 0;
+        // Should either call fail, no byte would come and the server could not be stopped: end it now.
+        if (sigwait(&signals, &received) != 0 || write(write_end.get(), "", 1) != 1) std::terminate();
+    }).detach();
+    return read_end;
 }
 
 // Waits until a client connects (true) or a stop signal arrives (false).
