@@ -22,8 +22,10 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         scratch = pathlib.Path(folder)
         log = scratch / "compiles.log"
-        wrapper = scratch / "logging-cxx"  # counts the compiles, then runs the real compiler
-        wrapper.write_text(f'#!/bin/sh\necho compiled >> "{log}"\nexec "$@"\n')
+        # Counts the compiles (not compile_fail.py's `--version` probes), then runs the real compiler.
+        wrapper = scratch / "logging-cxx"
+        wrapper.write_text(f'#!/bin/sh\ncase " $* " in *" -fsyntax-only "*) echo compiled >> "{log}";; esac\n'
+                           'exec "$@"\n')
         wrapper.chmod(0o755)
         listing = scratch / "listing"
         listing.mkdir()
