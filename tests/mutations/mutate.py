@@ -6,9 +6,10 @@ blind lets its mutation survive.
     mutate.py [--list] [NAME...]
 
 The scratch copy is build-mutate/tree (the working tree as it is, uncommitted edits included, synced
-on each run) with its own build folder build-mutate/tree/build, reused across runs. For each suite it first
-checks that the suite passes unmutated (a failing suite would "kill" anything); then, per mutation, it
-edits one file, builds only what the suite's tests depend on, runs the suite, and restores the file.
+on each run) with its own build folder build-mutate/tree/build, reused across runs. It first checks that
+every test the named suites hold passes unmutated, all in one run (a failing suite would "kill"
+anything); then, per mutation, it edits one file, builds only what the suite's tests depend on, runs
+the suite until its first failure (GoogleTest's fail-fast on, in both runs), and restores the file.
 Prints a table (mutation, suite, killed/SURVIVED); exits 1 if any mutation survived or could not be
 applied or built.
 
@@ -17,6 +18,7 @@ name), FILE (relative to the root), FIND, REPLACE. FIND must occur exactly once 
 means the whole file. In FIND and REPLACE, \\n is a newline, \\t a tab, \\\\ a backslash.
 """
 import argparse
+import os
 import pathlib
 import sys
 import time
@@ -65,23 +67,34 @@ def main():
     TREE.sync()
     TREE.configure("mutate.py")
 
+    # GoogleTest stops a program at its first failing case: one is enough to kill a mutation. The
+    # unmutated run has the same setting, so a test that cannot bear it fails there, not by luck later.
+    env = dict(os.environ, GTEST_FAIL_FAST="1")
+    selected = {m["name"]: TREE.tests_of(m["suite"]) for m in mutations}
+    every_test = sorted({t["name"] for tests, _ in selected.values() for t in tests})
+    started = time.monotonic()
+    built, log = TREE.build(TREE.targets_for([t for tests, _ in selected.values() for t in tests]))
+    if not built:
+        print(f"mutate: the unmutated copy does not build:\n{log[-3000:]}", flush=True)
+        return 1
+    # Every suite the rows name must pass unmutated (a failing suite would "kill" anything): one run of
+    # all their tests at once, as ./workbook test runs them.
+    failing, log = TREE.failing_tests(every_test, env=env)
+    print(f"mutate: {len(every_test)} tests pass unmutated, {len(failing)} fail ({time.monotonic() - started:.0f} s)",
+          flush=True)
+    if failing:
+        print(log[-5000:], flush=True)
+
     results = []
-    baseline = {}
     for m in mutations:
-        tests, selector = TREE.tests_of(m["suite"])
+        tests, selector = selected[m["name"]]
         if not tests:
             results.append((m, "NO SUCH SUITE"))
             continue
-        outputs = TREE.targets_for(tests)
-        if m["suite"] not in baseline:
-            built, log = TREE.build(outputs)
-            passed, log = TREE.run_tests(selector) if built else (False, log)
-            baseline[m["suite"]] = passed
-            if not passed:
-                print(f"mutate: suite {m['suite']} fails without any mutation:\n{log}", flush=True)
-        if not baseline[m["suite"]]:
+        if failing & {t["name"] for t in tests}:
             results.append((m, "SUITE FAILS UNMUTATED"))
             continue
+        outputs = TREE.targets_for(tests)
         path = TREE.source / m["file"]
         if not path.is_file():
             results.append((m, "NO SUCH FILE"))
@@ -103,7 +116,7 @@ def main():
                 results.append((m, "DOES NOT BUILD"))
                 print("\n" + log[-3000:], flush=True)
                 continue
-            passed, _ = TREE.run_tests(selector, stop_at_first_failure=True)  # one failing test kills it
+            passed, _ = TREE.run_tests(selector, stop_at_first_failure=True, env=env)  # one failing test kills it
             results.append((m, "SURVIVED" if passed else "killed"))
             print(f" {results[-1][1]} ({time.monotonic() - started:.0f} s)", flush=True)
         finally:

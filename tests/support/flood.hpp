@@ -22,11 +22,7 @@ inline constexpr std::size_t rust_flood_address_space_limit = 120'000'000;
 
 // Threads a sanitizer's runtime adds to a server that starts threads (ThreadSanitizer's background
 // thread, started with the first one), for tests that count threads.
-#if defined(__SANITIZE_THREAD__)
-inline constexpr int runtime_threads = 1;
-#else
-inline constexpr int runtime_threads = 0;
-#endif
+inline constexpr int runtime_threads = thread_sanitizer_build ? 1 : 0;
 
 struct FloodPlan {
     int requests = 200;                         // /sleep requests, each on its own connection

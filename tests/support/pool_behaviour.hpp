@@ -64,16 +64,23 @@ void at_most_four_threads_never_the_callers() {
     constexpr std::size_t jobs = 40;
     auto probe = JobProbe::make();
     const RunningPool<Pool> pool(pool_workers);
-    const OpenGateOnExit release(probe);
-    hold_jobs_at_the_gate(*pool, probe, jobs);
+    // The jobs are given from a thread of their own, the caller: an execute() that waits for a free
+    // thread (rather than queue the job) holds up only the caller, and the gate is still opened at once.
+    std::thread::id caller;
+    std::jthread giving([&] {
+        caller = std::this_thread::get_id();
+        hold_jobs_at_the_gate(*pool, probe, jobs);
+    });
+    const OpenGateOnExit release(probe);  // before `giving` is joined
     // Let the pool take on as many jobs at once as it will, then let them all through.
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.running >= pool_workers; }, pool_deadline));
     probe->open_gate();
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == jobs; }, pool_deadline));
+    giving.join();
 
     const auto threads = probe->counts().threads;
     EXPECT_LE(threads.size(), pool_workers) << "jobs ran on more threads than the pool has workers";
-    EXPECT_EQ(threads.count(std::this_thread::get_id()), 0U) << "execute() ran a job on the caller's thread";
+    EXPECT_EQ(threads.count(caller), 0U) << "execute() ran a job on the caller's thread";
 }
 
 // From outside, for a server with four workers one of which has died: four `/sleep` sent at once find

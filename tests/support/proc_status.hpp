@@ -25,14 +25,27 @@ struct ProcStatus {
 // (/proc/PID/stat, in clock ticks of 10 ms); 0 once it has gone.
 [[nodiscard]] double cpu_seconds(pid_t pid);
 
-// Whether this build runs under a sanitizer (which changes memory maps, thread counts and timings).
-[[nodiscard]] constexpr bool sanitizer_build() {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    return true;
+// Which sanitizer this build runs under. GCC says so with __SANITIZE_ADDRESS__ and __SANITIZE_THREAD__;
+// Clang 16 defines neither and answers __has_feature instead.
+#if defined(__has_feature)
+#define WORKBOOK_HAS_FEATURE(feature) __has_feature(feature)
 #else
-    return false;
+#define WORKBOOK_HAS_FEATURE(feature) 0
 #endif
-}
+#if defined(__SANITIZE_ADDRESS__) || WORKBOOK_HAS_FEATURE(address_sanitizer)
+inline constexpr bool address_sanitizer_build = true;
+#else
+inline constexpr bool address_sanitizer_build = false;
+#endif
+#if defined(__SANITIZE_THREAD__) || WORKBOOK_HAS_FEATURE(thread_sanitizer)
+inline constexpr bool thread_sanitizer_build = true;
+#else
+inline constexpr bool thread_sanitizer_build = false;
+#endif
+#undef WORKBOOK_HAS_FEATURE
+
+// Whether this build runs under a sanitizer (which changes memory maps, thread counts and timings).
+[[nodiscard]] constexpr bool sanitizer_build() { return address_sanitizer_build || thread_sanitizer_build; }
 
 // A sanitizer build maps terabytes of shadow memory: no address-space limit leaves its programs room
 // to start. Tests that need such a limit skip there.

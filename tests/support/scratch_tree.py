@@ -117,7 +117,20 @@ class ScratchTree:
         done = run(["nice", "ninja", "-j2", "-C", str(self.build_dir)] + (["-k", "0"] if keep_going else []) + outputs)
         return done.returncode == 0, done.stdout
 
-    def run_tests(self, selector, stop_at_first_failure=False):
+    def run_tests(self, selector, stop_at_first_failure=False, env=None):
+        """Runs the tests `selector` picks (tests_of, or `:NAME`s); as many at once as $MESON_TESTTHREADS
+        says (the driver sets it as for `./workbook test`)."""
         stop = ["--maxfail", "1"] if stop_at_first_failure else []
-        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs"] + stop + selector)
+        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs"] + stop + selector,
+                   env=env)
         return done.returncode == 0, done.stdout
+
+    def failing_tests(self, names, env=None):
+        """Runs the tests named, all in one `meson test`, and returns the names of those that failed (or
+        timed out), with its output."""
+        done = run(["meson", "test", "-C", str(self.build_dir), "--no-rebuild", "--print-errorlogs",
+                    "--logbase", "scratch-baseline"] + [":" + name for name in names], env=env)
+        results = [json.loads(line) for line in
+                   (self.build_dir / "meson-logs" / "scratch-baseline.json").read_text().splitlines() if line.strip()]
+        ran = {result["name"].split(" / ", 1)[-1]: result["result"] for result in results}  # "project:suite / name"
+        return {name for name in names if ran.get(name) != "OK"}, done.stdout
