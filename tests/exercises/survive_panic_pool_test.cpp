@@ -87,5 +87,5 @@ TEST(Extension_SurvivePanicPool, AfterPanickingJobsEveryJobRunsOnTheSameFourThre
     EXPECT_LE(counts.threads.size(), pool_workers) << "jobs ran on more threads than the pool has workers: "
                                                       "a new thread for each panic?";
     EXPECT_LE(threads_added, pool_workers) << "the pool runs more threads than its four Workers: a thread per job?";
-    EXPECT_EQ(counts.threads.count(std::this_thread::get_id()), 0U) << "a job ran on the caller's thread";
+    EXPECT_EQ(counts.threads.count(support::this_thread_serial()), 0U) << "a job ran on the caller's thread";
 }

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +17,16 @@
 #include <thread>
 
 namespace support {
+
+// A number for the calling thread that no other thread of this process has had or will have. A
+// std::thread::id may be a later thread's once its thread has ended (glibc hands a joined or detached
+// thread's id to the next one), so a pool that starts a thread per job, a few at a time, would pass
+// for a pool of a few workers.
+[[nodiscard]] inline std::uint64_t this_thread_serial() {
+    static std::atomic<std::uint64_t> next{1};
+    thread_local const std::uint64_t serial = next.fetch_add(1);
+    return serial;
+}
 
 class JobProbe {
 public:
@@ -24,7 +36,7 @@ public:
         std::size_t peak_running = 0;  // the most jobs between enter() and leaving, at one instant
         std::size_t finished = 0;
         std::size_t met_at_barrier = 0;   // arrive_and_wait() calls that saw every party arrive
-        std::set<std::thread::id> threads;  // every thread a job ran on
+        std::set<std::uint64_t> threads;  // every thread a job ran on (this_thread_serial)
     };
 
     // Marks a job as running until the returned object is destroyed.
@@ -47,7 +59,7 @@ public:
             const std::lock_guard lock(mutex_);
             ++counts_.started;
             counts_.peak_running = std::max(counts_.peak_running, ++counts_.running);
-            counts_.threads.insert(std::this_thread::get_id());
+            counts_.threads.insert(this_thread_serial());
         }
         changed_.notify_all();
         return Running(*this);

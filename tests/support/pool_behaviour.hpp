@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <thread>
 
@@ -66,9 +67,9 @@ void at_most_four_threads_never_the_callers() {
     const RunningPool<Pool> pool(pool_workers);
     // The jobs are given from a thread of their own, the caller: an execute() that waits for a free
     // thread (rather than queue the job) holds up only the caller, and the gate is still opened at once.
-    std::thread::id caller;
+    std::uint64_t caller = 0;
     std::jthread giving([&] {
-        caller = std::this_thread::get_id();
+        caller = this_thread_serial();
         hold_jobs_at_the_gate(*pool, probe, jobs);
     });
     const OpenGateOnExit release(probe);  // before `giving` is joined
