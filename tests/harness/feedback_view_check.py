@@ -42,8 +42,9 @@ def main():
     program = sys.argv[1]
     with tempfile.TemporaryDirectory() as build:
         started = time.time() - 1
-        run = subprocess.run([program, f'--gtest_output=xml:{os.path.join(build, NAME + ".xml")}'],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+        # Every case must run, whatever GoogleTest setting the caller has (the mutation audit's fail-fast).
+        run = subprocess.run([program, f'--gtest_output=xml:{os.path.join(build, NAME + ".xml")}',
+                              '--gtest_fail_fast=0'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
         if run.returncode == 0:
             print(run.stdout)
             sys.exit('feedback_view_check: every test of the demonstration passed; each must fail')
