@@ -44,7 +44,8 @@ def main():
         started = time.time() - 1
         # Every case must run, whatever GoogleTest setting the caller has (the mutation audit's fail-fast).
         run = subprocess.run([program, f'--gtest_output=xml:{os.path.join(build, NAME + ".xml")}',
-                              '--gtest_fail_fast=0'], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+                              '--gtest_fail_fast=0'],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
         if run.returncode == 0:
             print(run.stdout)
             sys.exit('feedback_view_check: every test of the demonstration passed; each must fail')
