@@ -8,8 +8,7 @@
 --compiler names a compiler whose diagnostics are quoted (again for each): GCC's and Clang's differ,
 and a page quotes both (`diagnostic g++ LISTING`, `diagnostic clang++ LISTING`). Without it: g++ and
 clang++-16, those installed. The quotes of a compiler not given are left as they are, and listed
-(Meson's test passes its build's compiler: the GCC build checks g++'s quotes, the Clang build
-clang++'s, and CI runs both). The programs' quotes (run, lab, flood,
+(which build's test checks which quotes: tests/docs/meson.build). The programs' quotes (run, lab, flood,
 workbook compare) are the GCC build's: Clang's programs print otherwise where the compilers differ (a
 panic's column: Clang's source location is the start of the call, GCC's the call's parenthesis; the
 sanitizers' stack frames), so a Clang build's check passes --skip-programs and leaves them to GCC's.

@@ -66,7 +66,7 @@ def run_server(context, listing, *requests):
     stdout and stderr as they interleave, and how it ended if it ended by itself."""
     row = find_listing(listing)
     if row["kind"] == "does-not-compile":
-        raise DocsError(f"listing {listing} does not compile: use `diagnostic {listing}`")
+        raise DocsError(f"listing {listing} does not compile: use `diagnostic g++ {listing}` (or clang++)")
     program = context.build_root / "tests" / "docs" / "workbook-quote-run"
     for built in (context.build_root / "steps" / row["target"], program):
         if not built.is_file():
@@ -176,7 +176,7 @@ class Producer:
     def prefetch(self, keys):
         """Runs distinct keys four at a time (most of them wait on servers), the slowest kinds first so that
         the check ends soon after its longest key; then the floods, two at a time: a flood needs
-        its requests in flight together, which a throughput measurement or g++ beside it would starve."""
+        its requests in flight together, which a throughput measurement or a compiler beside it would starve."""
         bases = sorted({split_key(key)[0] for key in keys if is_valid_key(key)}, key=slowest_first)
         floods = [base for base in bases if base.startswith("flood ")]
         with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
@@ -191,7 +191,7 @@ class Producer:
             return None
 
 
-# Key kinds that take seconds each (a throughput measurement, a g++ run), slowest first.
+# Key kinds that take seconds each (a throughput measurement, a compile), slowest first.
 SLOW_KINDS = ["workbook compare", "diagnostic "]
 
 

@@ -41,7 +41,9 @@ def _skipped(relative):
 
 class ScratchTree:
     def __init__(self, scratch_name):
-        self.scratch = ROOT / scratch_name  # e.g. build-mutate
+        # e.g. build-mutate; a compiler's own (build-mutate-clang++-16) when the driver names one, since
+        # a build folder keeps the compiler it was first configured with.
+        self.scratch = ROOT / (scratch_name + os.environ.get("WORKBOOK_SCRATCH_SUFFIX", ""))
         self.source = self.scratch / "tree"
         self.build_dir = self.source / "build"
 

@@ -23,7 +23,7 @@ public:
     Worker(std::size_t id, std::shared_ptr<Mutex<mpsc::Receiver<Job>>> receiver);
 
 private:
-    [[maybe_unused]] std::size_t id_;  // not read before 21-22 (rustc warns: field `id` is never read)
+    [[maybe_unused]] std::size_t id_;  // not read before 21-22 (rustc warns that `id` is never read)
     rs::thread::JoinHandle<void> thread_;
 };
 
