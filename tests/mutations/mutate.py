@@ -3,13 +3,15 @@
 a time, and checks that the Meson suite (or test) the entry names fails on it. A test that has gone
 blind lets its mutation survive.
 
-    mutate.py [--list] [NAME...]
+    mutate.py [--list] [--lanes N] [NAME...]
 
 The scratch copy is build-mutate/tree (the working tree as it is, uncommitted edits included, synced
 on each run) with its own build folder build-mutate/tree/build, reused across runs. It first checks that
 every test the named suites hold passes unmutated, all in one run (a failing suite would "kill"
 anything); then, per mutation, it edits one file, builds only what the suite's tests depend on, runs
 the suite until its first failure (GoogleTest's fail-fast on, in both runs), and restores the file.
+--lanes N takes rows N at a time, each lane in a scratch copy of its own (build-mutate-laneN/), with
+the test processes ($MESON_TESTTHREADS) shared among them: the suites mostly wait.
 Prints a table (mutation, suite, killed/SURVIVED); exits 1 if any mutation survived or could not be
 applied or built.
 
@@ -21,6 +23,7 @@ import argparse
 import os
 import pathlib
 import sys
+import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
@@ -47,9 +50,43 @@ def read_table():
     return mutations
 
 
+def apply_one(tree, m, selected, failing, env):
+    """Puts mutation `m` into `tree`, builds and runs its suite, restores the file; the outcome, and the
+    line to print."""
+    tests, selector = selected[m["name"]]
+    if not tests:
+        return "NO SUCH SUITE", None
+    if failing & {t["name"] for t in tests}:
+        return "SUITE FAILS UNMUTATED", None
+    path = tree.source / m["file"]
+    if not path.is_file():
+        return "NO SUCH FILE", None
+    original = path.read_text()
+    if m["find"] == "":
+        mutated = m["replace"]
+    elif original.count(m["find"]) != 1:
+        return f"STALE (text found {original.count(m['find'])} times)", None
+    else:
+        mutated = original.replace(m["find"], m["replace"])
+    started = time.monotonic()
+    try:
+        path.write_text(mutated)
+        built, log = tree.build(tree.targets_for(tests))
+        said = f"mutate: {m['name']} -> suite {m['suite']} ..."
+        if not built:
+            return "DOES NOT BUILD", f"{said} DOES NOT BUILD\n{log[-3000:]}"
+        passed, _ = tree.run_tests(selector, stop_at_first_failure=True, env=env)  # one failing test kills it
+        outcome = "SURVIVED" if passed else "killed"
+        return outcome, f"{said} {outcome} ({time.monotonic() - started:.0f} s)"
+    finally:
+        path.write_text(original)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--lanes", type=int, default=1,
+                        help="scratch copies that take rows side by side (the suites mostly wait); default 1")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
     mutations = read_table()
@@ -63,64 +100,60 @@ def main():
             print(f"{m['name']:<40} {m['suite']:<10} {m['file']}")
         return 0
 
-    print(f"mutate: scratch copy in {TREE.source.relative_to(ROOT)}/ (build folder: build/)", flush=True)
-    TREE.sync()
-    TREE.configure("mutate.py")
+    lanes = [TREE] + [ScratchTree(f"build-mutate-lane{number}") for number in range(2, max(1, args.lanes) + 1)]
+    print(f"mutate: scratch copies in {', '.join(str(lane.source.relative_to(ROOT)) for lane in lanes)}/ "
+          "(build folder: build/)", flush=True)
+    for lane in lanes:
+        lane.sync()
+        lane.configure("mutate.py")
 
     # GoogleTest stops a program at its first failing case: one is enough to kill a mutation. The
     # unmutated run has the same setting, so a test that cannot bear it fails there, not by luck later.
-    env = dict(os.environ, GTEST_FAIL_FAST="1")
+    # The lanes share the test processes ./workbook test would run ($MESON_TESTTHREADS).
+    processes = int(os.environ.get("MESON_TESTTHREADS") or os.cpu_count() or 1)
+    env = dict(os.environ, GTEST_FAIL_FAST="1", MESON_TESTTHREADS=str(max(1, processes // len(lanes))))
     selected = {m["name"]: TREE.tests_of(m["suite"]) for m in mutations}
     every_test = sorted({t["name"] for tests, _ in selected.values() for t in tests})
     started = time.monotonic()
-    built, log = TREE.build(TREE.targets_for([t for tests, _ in selected.values() for t in tests]))
-    if not built:
-        print(f"mutate: the unmutated copy does not build:\n{log[-3000:]}", flush=True)
-        return 1
+    every_output = TREE.targets_for([t for tests, _ in selected.values() for t in tests])
+    for lane in lanes:
+        built, log = lane.build(every_output)
+        if not built:
+            print(f"mutate: the unmutated copy does not build:\n{log[-3000:]}", flush=True)
+            return 1
     # Every suite the rows name must pass unmutated (a failing suite would "kill" anything): one run of
-    # all their tests at once, as ./workbook test runs them.
-    failing, log = TREE.failing_tests(every_test, env=env)
-    print(f"mutate: {len(every_test)} tests pass unmutated, {len(failing)} fail ({time.monotonic() - started:.0f} s)",
-          flush=True)
+    # all their tests at once, as ./workbook test runs them (the lanes are copies of the same tree).
+    failing, log = TREE.failing_tests(every_test, env=dict(env, MESON_TESTTHREADS=str(processes)))
+    print(f"mutate: {len(every_test)} tests pass unmutated, {len(failing)} fail "
+          f"({time.monotonic() - started:.0f} s)", flush=True)
     if failing:
         print(log[-5000:], flush=True)
 
-    results = []
-    for m in mutations:
-        tests, selector = selected[m["name"]]
-        if not tests:
-            results.append((m, "NO SUCH SUITE"))
-            continue
-        if failing & {t["name"] for t in tests}:
-            results.append((m, "SUITE FAILS UNMUTATED"))
-            continue
-        outputs = TREE.targets_for(tests)
-        path = TREE.source / m["file"]
-        if not path.is_file():
-            results.append((m, "NO SUCH FILE"))
-            continue
-        original = path.read_text()
-        if m["find"] == "":
-            mutated = m["replace"]
-        elif original.count(m["find"]) != 1:
-            results.append((m, f"STALE (text found {original.count(m['find'])} times)"))
-            continue
-        else:
-            mutated = original.replace(m["find"], m["replace"])
-        print(f"mutate: {m['name']} -> suite {m['suite']} ...", end="", flush=True)
-        started = time.monotonic()
-        try:
-            path.write_text(mutated)
-            built, log = TREE.build(outputs)
-            if not built:
-                results.append((m, "DOES NOT BUILD"))
-                print("\n" + log[-3000:], flush=True)
-                continue
-            passed, _ = TREE.run_tests(selector, stop_at_first_failure=True, env=env)  # one failing test kills it
-            results.append((m, "SURVIVED" if passed else "killed"))
-            print(f" {results[-1][1]} ({time.monotonic() - started:.0f} s)", flush=True)
-        finally:
-            path.write_text(original)
+    outcomes = {}
+    queue = list(mutations)
+    lock = threading.Lock()
+
+    def work(lane):
+        while True:
+            with lock:
+                if not queue:
+                    return
+                m = queue.pop(0)
+            try:
+                outcome, line = apply_one(lane, m, selected, failing, env)
+            except Exception as error:  # noqa: BLE001 - reported as the row's outcome, not lost in a thread
+                outcome, line = f"ERROR ({error!r})", None
+            with lock:
+                outcomes[m["name"]] = outcome
+                if line:
+                    print(line, flush=True)
+
+    workers = [threading.Thread(target=work, args=(lane,)) for lane in lanes]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    results = [(m, outcomes[m["name"]]) for m in mutations]
 
     width = max([len(m["name"]) for m, _ in results] + [8])
     suite_width = max([len(m["suite"]) for m, _ in results] + [5])
