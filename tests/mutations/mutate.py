@@ -33,20 +33,20 @@ TABLE = pathlib.Path(__file__).resolve().parent / "mutations.tsv"
 TREE = ScratchTree("build-mutate")
 
 
-def read_table():
+def read_table(table=TABLE):
     mutations = []
-    for number, line in enumerate(TABLE.read_text().splitlines(), 1):
+    for number, line in enumerate(table.read_text().splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) != 5:
-            sys.exit(f"{TABLE}:{number}: expected 5 tab-separated fields, got {len(fields)}")
+            sys.exit(f"{table}:{number}: expected 5 tab-separated fields, got {len(fields)}")
         name, suite, path, find, replace = fields
         mutations.append({"name": name, "suite": suite, "file": path, "find": unescape(find),
                           "replace": unescape(replace)})
     names = [m["name"] for m in mutations]
     if len(set(names)) != len(names):
-        sys.exit(f"{TABLE}: mutation names must be unique")
+        sys.exit(f"{table}: mutation names must be unique")
     return mutations
 
 

@@ -34,6 +34,17 @@ def unescape(text):
     return "".join(out)
 
 
+def tests_of(build_dir, suite):
+    """The Meson tests of build_dir that a suite (or one test's full name) selects, and the `meson test`
+    selector."""
+    tests = json.loads((pathlib.Path(build_dir) / "meson-info" / "intro-tests.json").read_text())
+    by_name = [t for t in tests if t["name"] == suite]
+    if by_name:
+        return by_name, [suite]
+    in_suite = [t for t in tests if any(s == suite or s.endswith(":" + suite) for s in t["suite"])]
+    return in_suite, ["--suite", suite]
+
+
 def _skipped(relative):
     top = relative.parts[0] if relative.parts else ""
     return top.startswith("build") or top == ".git" or "__pycache__" in relative.parts
@@ -93,13 +104,7 @@ class ScratchTree:
             sys.exit(f"{who}: reconfiguring failed:\n" + done.stdout)
 
     def tests_of(self, suite):
-        """The Meson tests a suite (or one test's full name) selects, and the `meson test` selector."""
-        tests = json.loads((self.build_dir / "meson-info" / "intro-tests.json").read_text())
-        by_name = [t for t in tests if t["name"] == suite]
-        if by_name:
-            return by_name, [suite]
-        in_suite = [t for t in tests if any(s == suite or s.endswith(":" + suite) for s in t["suite"])]
-        return in_suite, ["--suite", suite]
+        return tests_of(self.build_dir, suite)
 
     def targets_for(self, tests):
         """The build outputs the tests need: their executables and what they depend on."""
@@ -114,9 +119,10 @@ class ScratchTree:
         return sorted(os.path.relpath(output, self.build_dir) for output in outputs)
 
     def build(self, outputs, keep_going=False):
-        if not outputs:
-            return True, ""
-        done = run(["nice", "ninja", "-j2", "-C", str(self.build_dir)] + (["-k", "0"] if keep_going else []) + outputs)
+        # No outputs (tests that run a script): still regenerate build.ninja, and with it the tests'
+        # definitions, if a meson.build changed.
+        targets = outputs or ["build.ninja"]
+        done = run(["nice", "ninja", "-j2", "-C", str(self.build_dir)] + (["-k", "0"] if keep_going else []) + targets)
         return done.returncode == 0, done.stdout
 
     def run_tests(self, selector, stop_at_first_failure=False, env=None):
