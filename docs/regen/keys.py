@@ -111,7 +111,7 @@ def run_flood(context, number, arguments):
 
 
 def run_workbook(context, *args):
-    env = dict(os.environ, NO_COLOR="1")
+    env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root))
     run = subprocess.run([str(ROOT / "workbook")] + list(args), capture_output=True, text=True, cwd=ROOT,
                          env=env, stdin=subprocess.DEVNULL)
     if run.returncode != 0:
