@@ -93,7 +93,8 @@ class CompileCache:
     the standard library's) are byte for byte the same: the compile-fail tests and the docs' quotes of
     the same listing compile it once a change, and an edited file still makes a fresh compile. The
     diagnostics are kept as the compiler wrote them and normalised when used, so that an edit to
-    normalise() applies to the kept ones too."""
+    normalise() applies to the kept ones too (in NAME.stderr.json files: an entry of the earlier
+    format, NAME.json, held normalised text)."""
 
     def __init__(self, compiler: list[str]):
         build_root = os.environ.get("WORKBOOK_BUILD_ROOT")
@@ -104,7 +105,7 @@ class CompileCache:
     def entry(self, arguments: list[str]) -> pathlib.Path | None:
         if self.folder is None:
             return None
-        return self.folder / (hashlib.sha256(repr(arguments).encode()).hexdigest()[:24] + ".json")
+        return self.folder / (hashlib.sha256(repr(arguments).encode()).hexdigest()[:24] + ".stderr.json")
 
     def lookup(self, arguments: list[str]) -> tuple[int, str] | None:
         entry = self.entry(arguments)
@@ -116,9 +117,9 @@ class CompileCache:
             return None
         if any(file_digest(path) != digest for path, digest in kept["read"].items()):
             return None
-        return kept["status"], kept["diagnostics"]
+        return kept["status"], kept["stderr"]
 
-    def store(self, arguments: list[str], depfile: pathlib.Path, status: int, text: str) -> None:
+    def store(self, arguments: list[str], depfile: pathlib.Path, status: int, stderr: str) -> None:
         entry = self.entry(arguments)
         if entry is None or not depfile.is_file():
             return
@@ -128,7 +129,7 @@ class CompileCache:
             read[path] = file_digest(path)
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"read": read, "status": status, "diagnostics": text}))
+        partial.write_text(json.dumps({"read": read, "status": status, "stderr": stderr}))
         partial.replace(entry)  # atomic: a concurrent reader sees the old entry or the new one
 
 
