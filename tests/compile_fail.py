@@ -91,7 +91,10 @@ class CompileCache:
     """One compile's exit status and diagnostics, kept under the build folder ($WORKBOOK_BUILD_ROOT) and
     reused only while the compiler and every file the compile read (the listing, common/'s headers,
     the standard library's) are byte for byte the same: the compile-fail tests and the docs' quotes of
-    the same listing compile it once a change, and an edited file still makes a fresh compile."""
+    the same listing compile it once a change, and an edited file still makes a fresh compile. The
+    diagnostics are kept as the compiler wrote them and normalised when used, so that an edit to
+    normalise() applies to the kept ones too (in NAME.stderr.json files: an entry of the earlier
+    format, NAME.json, held normalised text)."""
 
     def __init__(self, compiler: list[str]):
         build_root = os.environ.get("WORKBOOK_BUILD_ROOT")
@@ -102,7 +105,7 @@ class CompileCache:
     def entry(self, arguments: list[str]) -> pathlib.Path | None:
         if self.folder is None:
             return None
-        return self.folder / (hashlib.sha256(repr(arguments).encode()).hexdigest()[:24] + ".json")
+        return self.folder / (hashlib.sha256(repr(arguments).encode()).hexdigest()[:24] + ".stderr.json")
 
     def lookup(self, arguments: list[str]) -> tuple[int, str] | None:
         entry = self.entry(arguments)
@@ -114,9 +117,9 @@ class CompileCache:
             return None
         if any(file_digest(path) != digest for path, digest in kept["read"].items()):
             return None
-        return kept["status"], kept["diagnostics"]
+        return kept["status"], kept["stderr"]
 
-    def store(self, arguments: list[str], depfile: pathlib.Path, status: int, text: str) -> None:
+    def store(self, arguments: list[str], depfile: pathlib.Path, status: int, stderr: str) -> None:
         entry = self.entry(arguments)
         if entry is None or not depfile.is_file():
             return
@@ -126,23 +129,23 @@ class CompileCache:
             read[path] = file_digest(path)
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial = entry.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"read": read, "status": status, "diagnostics": text}))
+        partial.write_text(json.dumps({"read": read, "status": status, "stderr": stderr}))
         partial.replace(entry)  # atomic: a concurrent reader sees the old entry or the new one
 
 
 def compile_one(cache: CompileCache, arguments: list[str]) -> tuple[int, str]:
     kept = cache.lookup(arguments)
-    if kept is not None:
-        return kept
-    with tempfile.TemporaryDirectory() as scratch:
-        depfile = pathlib.Path(scratch) / "read.d"
-        # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
-        # output (which the docs quote) does not depend on the caller's. (Clang always writes ''.)
-        run = subprocess.run(arguments + ["-MD", "-MF", str(depfile)], capture_output=True, text=True, cwd=ROOT,
-                             env={**os.environ, "LC_ALL": "C.UTF-8"})
-        text = normalise(run.stderr)
-        cache.store(arguments, depfile, run.returncode, text)
-    return run.returncode, text
+    if kept is None:
+        with tempfile.TemporaryDirectory() as scratch:
+            depfile = pathlib.Path(scratch) / "read.d"
+            # g++ quotes names with ‘’ in a UTF-8 locale and '' otherwise: pin the locale so that the
+            # output (which the docs quote) does not depend on the caller's. (Clang always writes ''.)
+            run = subprocess.run(arguments + ["-MD", "-MF", str(depfile)], capture_output=True, text=True,
+                                 cwd=ROOT, env={**os.environ, "LC_ALL": "C.UTF-8"})
+            cache.store(arguments, depfile, run.returncode, run.stderr)
+        kept = run.returncode, run.stderr
+    status, stderr = kept
+    return status, normalise(stderr)
 
 
 def diagnostics(compiler: list[str], command: list[str]) -> tuple[bool, str]:

@@ -12,11 +12,13 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-# Linux's own headers and calls (none of them in POSIX), and its /proc file system.
+# Linux's own headers and calls (none of them in POSIX), its /proc file system, and syscall() (not in
+# POSIX either; its numbers, SYS_gettid and the like, are each kernel's own).
 LINUX_ONLY = {
     "a Linux header": r"#\s*include\s*<(?:linux/|sys/(?:signalfd|epoll|eventfd|inotify|timerfd|prctl|sysinfo|sendfile)\.h)",
     "a Linux call": r"\b(?:signalfd|epoll_\w+|eventfd|inotify_\w+|timerfd_\w+|prctl|gettid|sched_getaffinity|sendfile)\s*\(",
     "Linux's /proc": r"[\"']/proc/",
+    "a raw system call": r"\bsyscall\s*\(",
 }
 
 

@@ -4,8 +4,8 @@ edited by one character fails, naming the page and line; so do an unmarked ```cp
 key and an unknown path. The normalisation rules accept other worker ids and ports, nothing else;
 `| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows; a
 `workbook compare` quote is checked on a shortened load, in seconds, and still fails on a stale word or row.
-The quote of a compiler not given is left unchecked and listed; --skip-programs leaves a program's quote
-so, not a diagnostic.
+The quote of a compiler not given is left unchecked, and unwritten by --write, and listed; --skip-programs
+leaves a program's quote so, not a diagnostic.
 
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
@@ -110,13 +110,17 @@ def main():
         expect(checked.returncode != 0 and "unknown path" in checked.stderr and "unknown output key" in checked.stderr,
                "an unknown path and an unknown key fail")
 
-        # Another compiler's diagnostic is left as it is when that compiler is not given, and listed, even
-        # when it is wrong; --skip-programs leaves a program's quote so, never a diagnostic.
+        # Another compiler's diagnostic is left as it is when that compiler is not given (by --write too),
+        # and listed, even when it is wrong; --skip-programs leaves a program's quote so, never a diagnostic.
         page.write_text(f"<!-- output: diagnostic {other_family} {failing_listing} -->\n```text\nnot so\n```\n")
         checked = run("--check", page, extra)
         expect(checked.returncode == 0 and f"`diagnostic {other_family} {failing_listing}`: no {other_family}"
                in checked.stdout, f"{other_family}'s quote is not checked without {other_family}, and said so: "
                f"{checked.stdout.strip()[-200:]} {checked.stderr.strip()[:200]}")
+        other_quote = page.read_text()
+        written = run("--write", page, extra)
+        expect(written.returncode == 0 and page.read_text() == other_quote,
+               f"--write leaves {other_family}'s quote as it is without {other_family}: {page.read_text()[:200]}")
         page.write_text(f"<!-- output: diagnostic {family} {failing_listing} -->\n```text\nnot so\n```\n"
                         "<!-- output: run 21-10 empty -->\n```text\nnot so\n```\n")
         checked = run("--check", page, extra + ["--skip-programs"])
