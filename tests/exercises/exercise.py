@@ -320,7 +320,8 @@ def run_tests(tests, arguments=None, enough=None):
     queue = [run_ for test in sorted(tests, key=lambda t: -durations.get(t["name"], 1000))
              for run_ in runs_of(test, arguments(test) if arguments else [], durations, shard=enough is None)]
     running, finished = [], []
-    jobs = max(1, os.cpu_count() or 1) * SLOTS_PER_CORE
+    # As many as ./workbook test runs at once ($MESON_TESTTHREADS, which the driver sets).
+    jobs = int(os.environ.get("MESON_TESTTHREADS") or 0) or max(1, os.cpu_count() or 1) * SLOTS_PER_CORE
     next_probe = 0.0
     try:
         while queue or running:
