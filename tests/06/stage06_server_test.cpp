@@ -41,7 +41,7 @@ struct PoolServer {
 const PoolServer pool_servers[] = {
     {"listing_21_20", "06-working-pool", "listing-21-20"},
     {"cpp_21_21_literal", "07-while-let-bug", "cpp-21-21-literal"},
-    {"stage09", "09-modern-cpp-pool", "modern-pool"},
+    {"stage09", "09-modern-cpp-pool", "09-modern"},
 };
 
 }  // namespace

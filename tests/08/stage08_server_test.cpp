@@ -48,7 +48,7 @@ struct GracefulServer {
 
 const GracefulServer graceful_servers[] = {
     {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
-    {"stage09", "09-modern-cpp-pool", "modern-pool", true, "stopped"},
+    {"stage09", "09-modern-cpp-pool", "09-modern", true, "stopped"},
 };
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
