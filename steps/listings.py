@@ -105,7 +105,7 @@ def find(listing_id, steps=None):
     for row in rows(steps):
         if row.id == listing_id:
             return row
-    raise LookupError(f"no listing or exercise {listing_id!r} in steps/*/listings.tsv (./workbook list)")
+    raise LookupError(f"no listing {listing_id!r} (see ./workbook list)")
 
 
 def stage_rows(number, steps=None):
@@ -246,7 +246,7 @@ def main(argv):
             if re.fullmatch(r"\d\d", arguments[0]):
                 row = stage_listing(arguments[0])
                 if row is None:
-                    raise LookupError(f"stage {arguments[0]} has no runnable listing (./workbook list)")
+                    raise LookupError(f"stage {arguments[0]} has no runnable listing (see ./workbook list)")
             else:
                 row = find(arguments[0])
                 if row.kind in EXERCISE_KINDS:

@@ -4,14 +4,19 @@ import json
 import re
 
 from .core import DOCS, DocsError
-from .listings import listing_rows, stage_listing
+from .listings import tables
+
+
+def exercise_id(row):
+    """What the learner types: `./workbook exercise 06` (until part exer's ids, the table's `exercise-06`)."""
+    return row.id.removeprefix(f"{row.kind}-")
 
 
 def stage_table():
     stages = []
-    for row in listing_rows():
-        if not stages or stages[-1][0] != row["stage"]:
-            stages.append((row["stage"], []))
+    for row in tables.rows():
+        if not stages or stages[-1][0] != row.stage:
+            stages.append((row.stage, []))
         stages[-1][1].append(row)
     kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)",
                  "pool-only": " (a pool only, for the tests)"}
@@ -20,14 +25,13 @@ def stage_table():
         number = stage[:2]
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
-        exercises = [row for row in rows if row["kind"] in ("exercise", "extension")]  # ./workbook exercise
-        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}"
+        exercises = [row for row in rows if row.kind in tables.EXERCISE_KINDS]  # ./workbook exercise
+        listings = "<br>".join(f"{row.id}{kind_note.get(row.kind, '')}: {row.title}"
                                for row in rows if row not in exercises)
         if exercises:
-            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {row['listing'].removeprefix('exercise-').removeprefix('extension-')}`"
-                                                      for row in exercises)
-        shown_listing = stage_listing(stage)
-        run = f"`./workbook run {number}`" + (f" ({shown_listing['listing']})" if shown_listing else "")
+            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {exercise_id(row)}`" for row in exercises)
+        shown_listing = tables.stage_listing(number)
+        run = f"`./workbook run {number}`" + (f" ({shown_listing.id})" if shown_listing else "")
         lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")
     return "\n".join(lines) + "\n"
 
@@ -68,17 +72,17 @@ def listings_map(build_root):
     executable (so the map follows the build, with nothing kept by hand)."""
     tests = listing_tests(build_root)
     lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
-    for row in listing_rows():
-        if row["kind"] in ("exercise", "extension"):
+    for row in tables.rows():
+        if row.kind in tables.EXERCISE_KINDS:
             continue  # not a listing: the learner's, checked by ./workbook exercise
-        folder = f"steps/{row['stage']}/{row['target']}"
-        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
+        folder = f"steps/{row.stage}/{row.folder.name}"
+        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row.folder.name)}$", re.MULTILINE)
         # By name: Meson lists its tests by priority (the longest start first), not as meson.build has them.
         names = sorted(name for name, text in tests if pattern.search(text))
-        page = sorted(DOCS.glob(f"{row['stage'][:2]}-*.md"))
-        stage = f"[{row['stage']}]({page[0].name})" if page else row["stage"]
+        page = sorted(DOCS.glob(f"{row.stage_number}-*.md"))
+        stage = f"[{row.stage}]({page[0].name})" if page else row.stage
         shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
-        lines.append(f"| {row['listing']} | {stage} | {row['kind']} | `{folder}/` | {row['title']} | {shown_tests} |")
+        lines.append(f"| {row.id} | {stage} | {row.kind} | `{folder}/` | {row.title} | {shown_tests} |")
     return "\n".join(lines) + "\n"
 
 

@@ -52,7 +52,9 @@ except Exception:  # noqa: BLE001  (it is another part's; its absence must not s
 TREE = ScratchTree("build-exercise")  # holds state.json (last result per exercise, hints shown, tests'
 # durations, verified solutions) and saved/ (the learner's files before `solution --apply`)
 WRONG_ANSWERS = HERE / "wrong_answers.tsv"
-KINDS = ("exercise", "extension")
+sys.path.insert(0, str(ROOT / "steps"))
+import listings  # noqa: E402  (steps/listings.py: the listings tables' one reader)
+KINDS = listings.EXERCISE_KINDS
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -97,15 +99,9 @@ def read_conf(path):
 
 
 def exercises():
-    found = []
-    for table in sorted((ROOT / "steps").glob("*/listings.tsv")):
-        for line in table.read_text().splitlines()[1:]:
-            fields = line.split("\t")
-            if len(fields) >= 4 and fields[2] in KINDS:
-                folder = table.parent / fields[1].rstrip("/")
-                found.append(Exercise(fields[0].removeprefix("exercise-").removeprefix("extension-"), fields[2],
-                                      fields[3], table.parent, folder, read_conf(folder / "exercise.tsv")))
-    return found
+    return [Exercise(row.id.removeprefix(f"{row.kind}-"), row.kind, row.title, row.folder.parent, row.folder,
+                     read_conf(row.folder / "exercise.tsv"))
+            for row in listings.rows() if row.kind in KINDS]
 
 
 def find(exercise_id):
