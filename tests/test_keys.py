@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Every Meson test has a stable key: one suite of its own, unique in the build
-(`meson test -C build --suite 06-server` runs that test alone). What names a test elsewhere
-(mutations.tsv, the exercises' check rows, the listings map) names it by its key, never by its
-sentence, which may be reworded. A test's other suites are groups (`06`, `flood`, `compile-fail`...):
+(`meson test -C build --suite 06-server` runs that test alone). Whatever names a test elsewhere
+(mutations.tsv's rows) names it by its key, never by its sentence, which may be reworded. A test's other suites are groups (`06`, `flood`, `compile-fail`...):
 GROUP_SUITES below is the one list of them, and any other suite is a key.
 
     test_keys.py --build-root BUILD            checks: every test has exactly one key, keys are unique,
