@@ -2,9 +2,13 @@
 `<!-- generated: listings-map -->` (docs/listings.md), from the listings tables and Meson's test list."""
 import json
 import re
+import sys
 
-from .core import DOCS, DocsError
+from .core import DOCS, ROOT, DocsError
 from .listings import tables
+
+sys.path.insert(0, str(ROOT / "tests"))
+import test_keys  # noqa: E402  (tests/test_keys.py: a test's key, the suite that is its alone)
 
 
 def exercise_id(row):
@@ -37,7 +41,7 @@ def stage_table():
 
 
 def listing_tests(build_root):
-    """Meson's tests, each as (name, text): its command and, when its program is a target of this build,
+    """Meson's tests, each as (key, text): its command and, when its program is a target of this build,
     that target's compile parameters and its explicit depends' names (meson-info, read after setup)."""
     info = build_root / "meson-info"
     try:
@@ -62,23 +66,24 @@ def listing_tests(build_root):
         if program:
             for source in program["target_sources"]:
                 words += source.get("parameters", [])
-        found.append((test["name"], "\n".join(words)))
+        found.append((test_keys.key_of(test), "\n".join(words)))
     return found
 
 
 def listings_map(build_root):
-    """Every listing of every stage: its folder, what it shows, and the Meson tests that build, run or
-    check it - a test whose command, program's include path or depends name the listing's folder or
-    executable (so the map follows the build, with nothing kept by hand)."""
+    """Every listing of every stage: its folder, what it shows, and the keys of the Meson tests that
+    build, run or check it (`meson test -C build --suite KEY` runs one) - a test whose command, program's
+    include path or depends name the listing's folder or executable (so the map follows the build, with
+    nothing kept by hand)."""
     tests = listing_tests(build_root)
-    lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
+    lines = ["| listing | stage | kind | folder | what it shows | tests (keys) |", "|---|---|---|---|---|---|"]
     for row in tables.rows():
         if row.kind in tables.EXERCISE_KINDS:
             continue  # not a listing: the learner's, checked by ./workbook exercise
         folder = f"steps/{row.stage}/{row.folder.name}"
         pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row.folder.name)}$", re.MULTILINE)
-        # By name: Meson lists its tests by priority (the longest start first), not as meson.build has them.
-        names = sorted(name for name, text in tests if pattern.search(text))
+        # By key: Meson lists its tests by priority (the longest start first), not as meson.build has them.
+        names = sorted(key for key, text in tests if pattern.search(text))
         page = sorted(DOCS.glob(f"{row.stage_number}-*.md"))
         stage = f"[{row.stage}]({page[0].name})" if page else row.stage
         shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
