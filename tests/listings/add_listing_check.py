@@ -54,9 +54,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def ask_root(port, deadline):
-    """GET / once the server accepts (it is built first); its whole response, or None by the deadline."""
-    while time.monotonic() < deadline:
+def ask_root(server, port, deadline):
+    """GET / once the server accepts (it is built first); its whole response, or None if it ended first
+    or the deadline passed."""
+    while server.poll() is None and time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
                 connection.sendall(b"GET / HTTP/1.1\r\n\r\n")
@@ -79,7 +80,7 @@ def run_and_ask_root():
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
                           start_new_session=True) as server:
         try:
-            response = ask_root(port, time.monotonic() + 600)
+            response = ask_root(server, port, time.monotonic() + 600)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             output, _ = server.communicate(timeout=60)
