@@ -6,10 +6,12 @@ other suites are groups (`06`, `flood`, `compile-fail`...):
 GROUP_SUITES below is the one list of them, and any other suite is a key.
 
     test_keys.py --build-root BUILD            checks: every test has exactly one key, keys are unique,
-                                               well-formed, and every test is in a group
+                                               well-formed, a test that alone runs its program test-X
+                                               has the key X, and every test is in a group
     test_keys.py --build-root BUILD --table    prints SENTENCE<TAB>KEY, a line per test
 """
 import argparse
+import collections
 import json
 import pathlib
 import re
@@ -53,8 +55,13 @@ def keys(build_dir):
 
 def problems(tests):
     owners = {}
+    runs = collections.Counter(test["cmd"][0] for test in tests if test["cmd"])
     for test in tests:
         found = keys_of(test)
+        program = pathlib.Path(test["cmd"][0]).name if test["cmd"] else ""
+        if program.startswith("test-") and runs[test["cmd"][0]] == 1 and found != [program[len("test-"):]]:
+            yield (f"{test['name']!r}: its key is not its own program's name without test- "
+                   f"({program[len('test-'):]})")
         if len(found) != 1:
             yield (f"{test['name']!r}: {len(found)} key suites ({', '.join(found) or 'none'}), not one "
                    f"(a group suite is one of tests/test_keys.py's GROUP_SUITES)")

@@ -8,8 +8,8 @@
 // connects and half-closes without a byte; with a trailing `&` (`/sleep&`) it is sent in the background
 // and the next goes 150 ms later; `SIGTERM` sends the server that signal. Prints what the server printed
 // (its port shown as 7878) and, if it ended by itself, `[process exited with status N]` (or `[process
-// killed by signal N]`: 6 is SIGABRT); otherwise it is killed. Every wait has a deadline, the server is always killed and reaped, and its output is read to
-// end of file before it is printed.
+// killed by signal N]`: 6 is SIGABRT); otherwise it is killed. Every wait has a deadline, the server is
+// always killed and reaped, and its output is read to end of file before it is printed.
 #include <chrono>
 #include <csignal>
 #include <exception>
@@ -31,7 +31,8 @@ constexpr auto settle_give_up = 10s;
 constexpr auto after_request = 200ms;  // quiet that long: what a request caused (a panic unwinding) is over
 constexpr auto after_signal = 500ms;   // and a shutdown, or the end
 constexpr auto between_requests = 100ms;
-constexpr auto background_head_start = 50ms;  // sent in this order, answered in whatever order the server likes
+// sent in this order, answered in whatever order the server likes
+constexpr auto background_head_start = 50ms;
 
 // Waits until the server has printed nothing for `quiet`, or has ended (its output then read to the end).
 void settle(support::ServerProcess& server, std::chrono::milliseconds quiet) {
@@ -40,8 +41,8 @@ void settle(support::ServerProcess& server, std::chrono::milliseconds quiet) {
     auto quiet_since = Clock::now();
     while (Clock::now() < give_up) {
         if (server.wait_for_exit(0ms)) return;
-        (void)server.wait_for_stdout([&](const std::vector<std::string>& lines) { return lines.size() != seen; },
-                                     20ms);
+        (void)server.wait_for_stdout(
+            [&](const std::vector<std::string>& lines) { return lines.size() != seen; }, 20ms);
         if (const auto now_seen = server.stdout_lines().size(); now_seen != seen) {
             seen = now_seen;
             quiet_since = Clock::now();
@@ -63,7 +64,8 @@ std::string replace_all(std::string text, const std::string& from, const std::st
     return text;
 }
 
-std::string quote(const std::string& stage, const std::string& target, const std::vector<std::string>& requests) {
+std::string quote(const std::string& stage, const std::string& target,
+                  const std::vector<std::string>& requests) {
     auto server = support::ServerProcess::start(
         {.stage = stage, .target = target, .slow_request_delay = 200ms, .merge_stderr = true});
     const std::string address = server->address();
