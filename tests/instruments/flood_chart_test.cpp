@@ -11,6 +11,7 @@
 
 #include "flood.hpp"
 #include "rust_messages.hpp"
+#include "stage_stories.hpp"
 
 using namespace support;
 using namespace std::chrono_literals;
@@ -133,6 +134,22 @@ TEST(Flood_Verdict, AStageWithoutAFloodVerdictIsOnlyMeasured) {
     EXPECT_FALSE(judge_flood("10", thread_per_request_run(), four_requests, "").has_value());
     EXPECT_EQ(describe_flood(thread_per_request_run(), four_requests),
               "4 of 4 answered; threads 1 idle, 5 at most; address space at most 14.0 MB");
+}
+
+// A stage whose story serves one request at a time is flooded with fewer requests, so that its flood
+// ends in seconds; every other stage with the flood's default.
+TEST(Flood_Plan, AStageServedOneAtATimeIsFloodedWithFewerRequests) {
+    for (const auto& story : stage_stories()) {
+        const auto plan = default_flood_plan(story.number);
+        const bool one_at_a_time =
+            story.flood == FloodStory::one_at_a_time || story.flood == FloodStory::serialised_by_the_lock;
+        if (one_at_a_time) {
+            EXPECT_LE(plan.requests * plan.delay, 3s) << "stage " << story.number << ": " << plan.requests;
+        } else {
+            EXPECT_EQ(plan.requests, FloodPlan{}.requests) << "stage " << story.number;
+        }
+    }
+    EXPECT_EQ(default_flood_plan("99").requests, FloodPlan{}.requests) << "a stage without a story";
 }
 
 namespace {
