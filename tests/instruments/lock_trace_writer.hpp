@@ -1,6 +1,6 @@
 // A trace of who holds the receiver's lock, for `./workbook demo 06|07`. A program linked with
-// lock_trace_dep (tests/instruments/meson.build: the demo's copies of listings 21-20 and 21-21, and the
-// tests of the trace) has, when WORKBOOK_LOCK_TRACE names a file, each thread's waits for an
+// lock_trace_dep (tests/meson.build; tests/instruments/meson.build links the demo's copies of listings
+// 21-20 and 21-21 with it, and the tests of the trace do) has, when WORKBOOK_LOCK_TRACE names a file, each thread's waits for an
 // rs::sync::Mutex, acquisitions and releases appended to it, the lines a thread prints with rs::println
 // (a worker's `Worker N got a job; executing.` starts a job), and `close` when a socket is closed (the
 // end of a job: handle_connection drops its stream). common/ knows nothing of it: the linker's --wrap
