@@ -19,7 +19,7 @@ constexpr int loop_threads_11 = 4;  // stage 11's event loop threads
 constexpr auto no_answer_deadline = 1500ms;  // stage 05: should it hang instead of failing, not for long
 
 std::map<std::string, std::chrono::duration<double>> sleep_work(milliseconds delay) { return {{"/sleep", delay}}; }
-RequestPlan sleep() { return {.label = "/sleep", .path = "/sleep"}; }
+RequestPlan sleep_request() { return {.label = "/sleep", .path = "/sleep"}; }
 RequestPlan root_later(milliseconds delay) { return {.label = "/", .path = "/", .start_after = delay / 4}; }
 
 // Sleeps (and `/` a quarter of a delay later, where `root` says so) at once, the server going on serving.
@@ -65,7 +65,7 @@ const StageStory stories[] = {
      .book_section = "\"Simulating a Slow Request\" (listing 21-10)",
      .scenario = [](milliseconds delay) {
          return Scenario{.summary = "`/sleep`, then `/` a quarter of a delay later",
-                         .plans = {sleep(), root_later(delay)}, .work_by_path = sleep_work(delay)};
+                         .plans = {sleep_request(), root_later(delay)}, .work_by_path = sleep_work(delay)};
      },
      .verdict = [](const Records& records, milliseconds delay, const End&) {
          return root_waits_behind_sleep(records, delay);
@@ -141,7 +141,7 @@ const StageStory stories[] = {
      .book_section = "the next section, \"Graceful Shutdown and Cleanup\"",
      .scenario = [](milliseconds delay) {  // after two connections, as the book's main does
          return requests_then_the_end(delay, "`/sleep`, then `/`; the server takes two connections and stops",
-                                      {sleep(), root_later(delay)}, std::nullopt);
+                                      {sleep_request(), root_later(delay)}, std::nullopt);
      },
      .verdict = [](const Records& records, milliseconds, const End& end) { return graceful_exit(records, end); }},
     {.number = "09",
