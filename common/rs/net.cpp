@@ -1,7 +1,6 @@
 #include "rs/net.hpp"
 
 #include "rs/print.hpp"
-#include "workbook/lock_trace.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -109,7 +108,6 @@ OwnedFd& OwnedFd::operator=(OwnedFd&& other) noexcept {
 OwnedFd::~OwnedFd() {
     if (fd_ < 0) return;
     ::close(fd_);
-    workbook::lock_trace::record(workbook::lock_trace::Event::Closed);
 }
 
 // --- TcpStream ---

@@ -4,8 +4,6 @@
 #include <mutex>
 #include <string>
 
-#include "workbook/lock_trace.hpp"
-
 namespace rs {
 
 void println(std::string_view line) {
@@ -14,7 +12,6 @@ void println(std::string_view line) {
     const std::lock_guard lock(stdout_lock);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
-    workbook::lock_trace::record(workbook::lock_trace::Event::Said, line);
 }
 
 }  // namespace rs

@@ -3,8 +3,6 @@
 // mutex is poisoned when a thread panics while holding it, and later lock() calls return Err.
 // Rust's Arc<T> is std::shared_ptr<T>: Arc::new(v) is std::make_shared, and Arc::clone(&a) is written
 // Arc::clone(a) (below), so that the new owner is made where the book makes it, not by a silent copy.
-// With WORKBOOK_LOCK_TRACE set, each wait, acquisition and release is traced (workbook/lock_trace.hpp)
-// for the demo's lock rows; unset, nothing changes.
 #pragma once
 
 #include <atomic>
@@ -14,7 +12,6 @@
 #include <utility>
 
 #include "rs/result.hpp"
-#include "workbook/lock_trace.hpp"
 
 namespace rs::sync {
 
@@ -24,6 +21,18 @@ namespace rs::sync {
 struct Arc {
     template <class T>
     [[nodiscard]] static std::shared_ptr<T> clone(const std::shared_ptr<T>& arc) noexcept { return arc; }
+};
+
+// The lock under a Mutex, as Rust's Mutex<T> is a system lock beside the value (`sys::Mutex`): a
+// std::mutex, locked and unlocked by functions compiled once (rs/sync.cpp), not inline, so that a
+// program can be linked with a hook around them (docs/developing.md, "The lock trace").
+class RawMutex {
+public:
+    void lock();
+    void unlock() noexcept;
+
+private:
+    std::mutex mutex_;
 };
 
 template <class T>
@@ -42,7 +51,6 @@ public:
         if (mutex_ == nullptr) return;
         // Destroyed while an exception (a panic) unwinds through the holder: poison, as Rust does.
         if (std::uncaught_exceptions() > exceptions_at_lock_) mutex_->poisoned_.store(true);
-        workbook::lock_trace::record(workbook::lock_trace::Event::Released);
         mutex_->mutex_.unlock();
     }
 
@@ -82,9 +90,7 @@ public:
 
     // Blocks until the lock is free. Ok(guard), or Err(PoisonError) if a holder panicked.
     LockResult<MutexGuard<T>> lock() {
-        workbook::lock_trace::record(workbook::lock_trace::Event::Wait);
         mutex_.lock();
-        workbook::lock_trace::record(workbook::lock_trace::Event::Acquired);
         MutexGuard<T> guard(*this);
         if (poisoned_.load()) return Err(PoisonError<MutexGuard<T>>(std::move(guard)));
         return Ok(std::move(guard));
@@ -94,7 +100,7 @@ public:
 
 private:
     friend class MutexGuard<T>;
-    std::mutex mutex_;
+    RawMutex mutex_;
     std::atomic<bool> poisoned_{false};
     T value_;
 };

@@ -97,7 +97,7 @@ def run_flood(context, number, arguments):
     row = tables.stage_listing(number)  # what `./workbook flood NN` floods
     if row is None:
         raise DocsError(f"no runnable listing in stage {number}")
-    program = context.build_root / "tests" / "flood" / "workbook-flood"
+    program = context.build_root / "tests" / "instruments" / "workbook-flood"
     if not program.is_file():
         raise DocsError(f"{program} is not built")
     env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))

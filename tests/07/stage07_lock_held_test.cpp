@@ -1,5 +1,5 @@
 // Stage 07, listing 21-21: not merely that jobs run one at a time, but why. The lock trace
-// (common/workbook/lock_trace.hpp, the demo's lock rows) records every wait for, acquisition and
+// (tests/instruments/lock_trace_writer.hpp, the demo's lock rows) records every wait for, acquisition and
 // release of an rs::sync::Mutex by thread; each job marks its start and end in the same trace. Rust's
 // `while let` keeps the receiver's guard to the end of the loop body, so:
 //  - while the first job runs, its worker still holds the lock it received the job under, and the
@@ -26,7 +26,7 @@
 #include "job_probe.hpp"
 #include "observation.hpp"
 #include "thread_pool.hpp"
-#include "workbook/lock_trace.hpp"
+#include "lock_trace_writer.hpp"
 
 using namespace std::chrono_literals;
 using hello::ThreadPool;

@@ -39,12 +39,13 @@ from xml.etree import ElementTree
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "support"))
+sys.path.insert(0, str(HERE.parent / "instruments"))  # test_view
 sys.dont_write_bytecode = True  # no __pycache__ in the tree (the scratch copy syncs it)
 import exercise_patch  # noqa: E402
 import exercise_report as words_for  # noqa: E402
 from scratch_tree import ROOT, ScratchTree, run, unescape  # noqa: E402
 
-try:  # the learner's view of a gtest report (tests/support/test_view.py): used when it answers as expected
+try:  # the learner's view of a gtest report (tests/instruments/test_view.py): used when it answers as expected
     import test_view
 except Exception:  # noqa: BLE001  (it is another part's; its absence must not stop a check)
     test_view = None

@@ -1,5 +1,5 @@
 // Failing tests, on purpose: what `./workbook test` shows for each is checked by feedback_view_check.py
-// (the harness suite), which runs this program and reads its view through tests/support/test_view.py.
+// (the harness suite), which runs this program and reads its view through tests/instruments/test_view.py.
 // Never run as a test of its own: every test here fails.
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 """What `./workbook test` shows for failing tests, end to end: runs test-harness-feedback (whose tests
 fail on purpose: a server that crashes, one whose stdout is never flushed, a test that fails before it
 measures, a second figure out of range, a request unanswered, an Outcome compared), writes its XML report where Meson would,
-passes a Meson result line through tests/support/test_view.py and checks each ✗ line and block.
+passes a Meson result line through tests/instruments/test_view.py and checks each ✗ line and block.
 
   feedback_view_check.py PROGRAM
 """
@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'support'))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / 'instruments'))
 import test_view  # noqa: E402
 
 NAME = 'harness feedback'

@@ -104,7 +104,7 @@ void PrintTo(const ExitStatus& status, std::ostream* out) { *out << status.descr
 
 std::unique_ptr<ServerProcess> ServerProcess::start(const ServerOptions& options) {
     const auto binary = options.executable.empty() ? listing_binary(options.stage, options.target) : options.executable;
-    const auto working_dir = options.executable.empty() ? stage_source_dir(options.stage) : binary.parent_path();
+    const auto working_dir = options.stage.empty() ? binary.parent_path() : stage_source_dir(options.stage);
     if (!std::filesystem::exists(binary)) throw std::runtime_error("no server binary at " + binary.string());
 
     // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.

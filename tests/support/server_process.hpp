@@ -35,7 +35,8 @@ struct ServerOptions {
     std::map<std::string, std::string> extra_env{};
     // Wait for the `Listening on` line before returning (and fail if it does not come in time).
     std::chrono::milliseconds startup_deadline = 10s;
-    // Another program instead of a listing (the harness's own tests), run in its own folder.
+    // Another program instead of a listing (the harness's own tests, a listing linked with the lock
+    // trace), run in the stage's folder if `stage` is set, else in its own.
     std::filesystem::path executable{};
     std::vector<std::string> arguments{};
     // stderr into the stdout pipe: one stream in the order the child wrote it (stdout_lines() holds both).

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "rust_messages.hpp"
+#include "stage_stories.hpp"
 #include "terminal.hpp"
 #include "fixed_decimals.hpp"
 #include "timeline.hpp"
@@ -192,7 +193,6 @@ private:
     std::vector<RequestRecord> records_;
 };
 
-std::string stage_number(std::string_view stage) { return std::string(stage.substr(0, 2)); }
 
 std::string limit_phrase(const FloodPlan& plan) {
     if (!plan.address_space_limit) return "";
@@ -214,8 +214,9 @@ double answered_at_once(const FloodRun& run, const FloodPlan& plan) {
 
 FloodPlan default_flood_plan(std::string_view stage) {
     FloodPlan plan;
-    const auto number = stage_number(stage);
-    if (number == "01" || number == "07") plan.requests = 30;  // one at a time: 3 s
+    if (const auto* story = story_of(stage); story != nullptr && story->flood_requests) {
+        plan.requests = *story->flood_requests;
+    }
     return plan;
 }
 
@@ -374,7 +375,7 @@ std::string describe_flood(const FloodRun& run, const FloodPlan& plan) {
 
 std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, const FloodPlan& plan,
                                    const std::string& server_stderr) {
-    const auto number = stage_number(stage);
+    const auto* story = story_of(stage);
     const int requests = plan.requests;
     const int answered = run.answered();
     const int peak = run.peak_threads();
@@ -383,7 +384,9 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
     const std::string under = limit_phrase(plan);
     const std::string ended = run.end ? "; the server " + run.end->status.describe() : "";
 
-    if (number == "01") {
+    switch (story == nullptr ? FloodStory::measured_only : story->flood) {
+    case FloodStory::measured_only: return std::nullopt;
+    case FloodStory::one_at_a_time: {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " thread at most; " + all + ", " +
                                      fixed(at_once, 1) + " at a time on average" + ended;
@@ -392,27 +395,27 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         }
         return Verdict{false, measured + ": expected one thread answering one request at a time"};
     }
-    if (number == "02" && plan.address_space_limit) {
-        const bool panicked = server_stderr.find(rust_text::spawn_failed) != std::string::npos;
-        const std::string measured = under + "threads climbed to " + std::to_string(peak) + ", then " +
-                                     (run.end ? "the server " + run.end->status.describe() : "the server kept running") +
-                                     (panicked ? ", `main` having panicked `failed to spawn thread`" : "") + "; " + all;
-        if (run.end && run.end->status.exited && run.end->status.code == 101 && panicked && answered < requests) {
-            return Verdict{true, measured + ": a thread per request, until the OS refuses one and the whole server dies"};
+    case FloodStory::thread_per_request:
+        if (plan.address_space_limit) {
+            const bool panicked = server_stderr.find(rust_text::spawn_failed) != std::string::npos;
+            const std::string measured = under + "threads climbed to " + std::to_string(peak) + ", then " +
+                                         (run.end ? "the server " + run.end->status.describe() : "the server kept running") +
+                                         (panicked ? ", `main` having panicked `failed to spawn thread`" : "") + "; " + all;
+            if (run.end && run.end->status.exited && run.end->status.code == 101 && panicked && answered < requests) {
+                return Verdict{true, measured + ": a thread per request, until the OS refuses one and the whole server dies"};
+            }
+            return Verdict{false, measured + ": expected `main` to panic `failed to spawn thread` and the process to exit 101"};
+        } else {
+            const int in_flight = peak_in_flight(run.records);
+            const std::string measured = under + "threads climbed from " + std::to_string(run.before.threads) + " to " +
+                                         std::to_string(peak) + " with " + std::to_string(in_flight) + " requests in flight; " +
+                                         all + ended;
+            if (answered == requests && !run.end && peak - 1 >= std::min(in_flight, requests) / 2) {
+                return Verdict{true, measured + ": a new thread for every request, without limit"};
+            }
+            return Verdict{false, measured + ": expected a thread per request in flight"};
         }
-        return Verdict{false, measured + ": expected `main` to panic `failed to spawn thread` and the process to exit 101"};
-    }
-    if (number == "02") {
-        const int in_flight = peak_in_flight(run.records);
-        const std::string measured = under + "threads climbed from " + std::to_string(run.before.threads) + " to " +
-                                     std::to_string(peak) + " with " + std::to_string(in_flight) + " requests in flight; " + all +
-                                     ended;
-        if (answered == requests && !run.end && peak - 1 >= std::min(in_flight, requests) / 2) {
-            return Verdict{true, measured + ": a new thread for every request, without limit"};
-        }
-        return Verdict{false, measured + ": expected a thread per request in flight"};
-    }
-    if (number == "06") {
+    case FloodStory::capped_by_the_pool: {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most (idle: " +
                                      std::to_string(run.before.threads) + "); " + all + ", " + fixed(at_once, 1) +
@@ -427,7 +430,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
         return Verdict{false, measured + ": expected 5 threads (main and 4 workers), every request answered, "
                                         "2 to 4 at a time"};
     }
-    if (number == "07") {
+    case FloodStory::serialised_by_the_lock: {
         const double at_once = answered_at_once(run, plan);
         const std::string measured = under + std::to_string(peak) + " threads at most; " + all + ", " +
                                      fixed(at_once, 1) + " at a time on average" + ended;
@@ -435,6 +438,7 @@ std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, 
             return Verdict{true, measured + ": 4 workers, but the lock held during each job lets one work at a time"};
         }
         return Verdict{false, measured + ": expected 5 threads serving one request at a time"};
+    }
     }
     return std::nullopt;
 }

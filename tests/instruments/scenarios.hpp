@@ -1,6 +1,7 @@
-// Each stage's telling scenario (what to send to show what the stage does) and its verdict: one line
-// with the measured numbers, computed from the request records alone (plus how the server ended, where
-// that is the point). Plain functions over records, for the demo and for any test that wants them.
+// What a stage's demo sends (a scenario) and the verdicts on what came back: one line with the measured
+// numbers, computed from the request records alone (plus how the server ended, where that is the
+// point). Plain functions over records, for the demo and for any test that wants them; which stage
+// sends what and expects which verdict is its story (stage_stories.hpp).
 #pragma once
 
 #include <chrono>
@@ -33,22 +34,10 @@ struct Scenario {
     std::chrono::milliseconds exit_wait = 0ms;  // how long to give the server to end by itself afterwards
     bool show_server_log = false;  // the server's own lines are part of the story
     std::map<std::string, std::chrono::duration<double>> work_by_path{};  // for the timeline
-    std::string what_to_notice{};  // a short paragraph for the tour
-    std::string book_section{};    // where the book tells it
     std::optional<std::chrono::milliseconds> sigterm_after{};  // stage 09: SIGTERM this long after the start
     bool beyond_the_book = false;  // the verdict says "as expected", not "as the book says"
     bool server_ends = false;  // ending is the story (05, 08, 09); any other server goes on serving
 };
-
-// The scenario of stage "NN" (or a stage folder "NN-name"), with /sleep taking `delay`; nullopt for a
-// stage without one.
-[[nodiscard]] std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::milliseconds delay);
-
-// The verdict for stage "NN" on the records of its scenario, in the scenario's order: records of
-// other requests (another stage's scenario), or a server that ended where the stage's goes on serving,
-// are not the stage's story, whatever the stage's own verdict would say of them.
-[[nodiscard]] Verdict judge(std::string_view stage, const std::vector<RequestRecord>& records,
-                            std::chrono::milliseconds delay, const std::optional<ServerEnd>& end);
 
 // The verdicts, one per kind of stage (records in the scenario's order, found by path).
 // 01: `/` sent during `/sleep` finishes only after it.

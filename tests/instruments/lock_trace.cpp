@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "paths.hpp"
 #include "pool_checks.hpp"
 
 namespace support {
@@ -26,6 +27,10 @@ void close(std::optional<Clock::time_point>& opened, std::vector<Interval>& into
 }
 
 }  // namespace
+
+std::filesystem::path lock_traced_binary(std::string_view target) {
+    return build_root() / "tests" / "instruments" / ("traced-" + std::string(target));
+}
 
 std::vector<WorkerTrace> parse_lock_trace(std::string_view text, Clock::time_point end) {
     std::map<int, WorkerTrace> threads;

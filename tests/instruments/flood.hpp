@@ -45,8 +45,8 @@ inline constexpr std::size_t limited_flood_heap_room = std::size_t{16} * 1024 * 
 // How to start `target` of `stage` for this plan: its /sleep delay, and under a limit the heap's settings.
 [[nodiscard]] ServerOptions flood_server_options(const std::string& stage, const std::string& target, const FloodPlan& plan);
 
-// The plan a stage's flood uses unless told otherwise: fewer requests where they are served one at a
-// time (stages 01 and 07), so that the flood ends in seconds.
+// The plan a stage's flood uses unless told otherwise: fewer requests where its story says so (served
+// one at a time, the flood then ends in seconds).
 [[nodiscard]] FloodPlan default_flood_plan(std::string_view stage);
 
 struct ProcessSample {
@@ -80,8 +80,9 @@ struct FloodChartOptions {
 // the slice, and how many requests had been answered (and lost) by its end. A pure function.
 [[nodiscard]] std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodChartOptions& options);
 
-// What the flood shows for stage "NN" (or "NN-name"): Rust's behaviour as the book tells it, or nullopt
-// for a stage without a flood verdict (the caller then reports the measurements only).
+// What the flood shows for stage "NN" (or "NN-name"): Rust's behaviour as the book tells it (the stage's
+// story, stage_stories.hpp), or nullopt for a stage without a flood verdict (the caller then reports the
+// measurements only).
 [[nodiscard]] std::optional<Verdict> judge_flood(std::string_view stage, const FloodRun& run, const FloodPlan& plan,
                                                  const std::string& server_stderr);
 

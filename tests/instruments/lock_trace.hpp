@@ -1,9 +1,10 @@
-// Reads the trace WORKBOOK_LOCK_TRACE makes a server write (common/workbook/lock_trace.hpp) back into
+// Reads the trace WORKBOOK_LOCK_TRACE makes a traced server write (lock_trace_writer.hpp) back into
 // what each worker thread did: when it waited for the receiver's lock, held it, and ran a job (from its
 // `Worker N got a job; executing.` line to the close of the connection the job handled). The demo
 // draws these as lanes under the requests; the tests check them against the real lock.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@ struct WorkerTrace {
     std::vector<Interval> holding{};  // the lock
     std::vector<Interval> jobs{};
 };
+
+// The copy of a listing (its folder's name, `listing-21-20`) linked with the lock trace, which the demo
+// runs where the stage's story draws the lock (tests/instruments/meson.build makes it).
+[[nodiscard]] std::filesystem::path lock_traced_binary(std::string_view target);
 
 // The threads that waited for a lock, workers with an id first (by id), then the others; an interval
 // still open when the trace ends is closed at `end`.

@@ -116,7 +116,8 @@ TracedRun trace_two_sleeps(const char* stage, const char* target, Observation wh
                       ("workbook-lock-trace-test-" + std::to_string(::getpid()) + "-" + target);
     std::filesystem::remove(path);
     auto server = ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = 300ms,
-                                        .extra_env = {{"WORKBOOK_LOCK_TRACE", path.string()}}});
+                                        .extra_env = {{"WORKBOOK_LOCK_TRACE", path.string()}},
+                                        .executable = lock_traced_binary(target)});
     const auto records = send_concurrently(server->address(), same_request("/sleep", 2));
     EXPECT_EQ(unanswered(records), "");
     std::ifstream file(path);
@@ -153,7 +154,7 @@ namespace {
 
 // What `./workbook demo` prints for one stage (workbook-demo, no colour, 80 columns).
 std::string demo_output(const std::string& stage, const std::string& target) {
-    const auto command = (build_root() / "tests/demo/workbook-demo").string() + " " + stage + " " + target +
+    const auto command = (build_root() / "tests/instruments/workbook-demo").string() + " " + stage + " " + target +
                          " --delay-ms 300 --colour never --width 80 2>&1";
     std::FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) return "";

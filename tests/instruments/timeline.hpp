@@ -20,7 +20,7 @@ struct TimelineMark {
 };
 
 // What a thread was doing over a span of time, for a row that is not a request: a worker waiting for
-// the receiver's lock, holding it, running a job (support/lock_trace.hpp makes them from a trace).
+// the receiver's lock, holding it, running a job (lock_trace.hpp makes them from a trace).
 enum class LaneActivity { WaitingForLock, HoldingLock, RunningJob };
 
 struct LaneSpan {

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
 #include "flood.hpp"
 #include "rust_messages.hpp"
+#include "stage_stories.hpp"
 
 using namespace support;
 using namespace std::chrono_literals;
@@ -134,6 +136,22 @@ TEST(Flood_Verdict, AStageWithoutAFloodVerdictIsOnlyMeasured) {
               "4 of 4 answered; threads 1 idle, 5 at most; address space at most 14.0 MB");
 }
 
+// A stage whose story serves one request at a time is flooded with fewer requests, so that its flood
+// ends in seconds; every other stage with the flood's default.
+TEST(Flood_Plan, AStageServedOneAtATimeIsFloodedWithFewerRequests) {
+    for (const auto& story : stage_stories()) {
+        const auto plan = default_flood_plan(story.number);
+        const bool one_at_a_time =
+            story.flood == FloodStory::one_at_a_time || story.flood == FloodStory::serialised_by_the_lock;
+        if (one_at_a_time) {
+            EXPECT_LE(plan.requests * plan.delay, 3s) << "stage " << story.number << ": " << plan.requests;
+        } else {
+            EXPECT_EQ(plan.requests, FloodPlan{}.requests) << "stage " << story.number;
+        }
+    }
+    EXPECT_EQ(default_flood_plan("99").requests, FloodPlan{}.requests) << "a stage without a story";
+}
+
 namespace {
 
 // Each stage's flood, as `./workbook flood NN` measures it, on one plan (40 requests of 100 ms, all at
@@ -165,43 +183,53 @@ FloodRun flood_run(int threads, const std::function<int(int)>& finish, Outcome o
     return run;
 }
 
-StageFlood flood_of(std::string_view stage, bool limited) {
-    const std::string number(stage);
+// The floods, a stage a row, in the shapes of real runs.
+std::map<std::string, StageFlood, std::less<>> make_stage_floods() {
     const auto one_at_a_time = [](int i) { return 100 * (i + 1); };
     const auto waves_of_four = [](int i) { return 100 * (i / 4 + 1) + i % 4; };
     const auto all_at_once = [](int i) { return 100 + i % 5; };
     const auto dropped = [](int i) { return 1 + i % 3; };
-    if (number == "01") return {flood_run(1, one_at_a_time), ""};
-    if (number == "02" && !limited) {
-        FloodRun run = flood_run(1, all_at_once);
-        for (auto& taken : run.samples) taken.status.threads = forty.requests + 1;
-        return {run, ""};
+    FloodRun thread_per_request = flood_run(1, all_at_once);
+    for (auto& taken : thread_per_request.samples) taken.status.threads = forty.requests + 1;
+    FloodRun receiver_gone = flood_run(5, dropped, Outcome::Reset);
+    receiver_gone.end = ServerEnd{{.exited = true, .code = 101}, t0 + 3ms};
+    // Two connections answered, then the pool is dropped and the server exits 0: the rest refused.
+    FloodRun two_then_exit = flood_run(5, [](int i) { return i < 2 ? 100 : 101; }, Outcome::ConnectFailed);
+    two_then_exit.records[0].outcome = two_then_exit.records[1].outcome = Outcome::Response;
+    two_then_exit.end = ServerEnd{{.exited = true, .code = 0}, t0 + 101ms};
+    return {
+        {"01", {flood_run(1, one_at_a_time), ""}},
+        {"02", {thread_per_request, ""}},
+        {"03", {flood_run(1, dropped, Outcome::ClosedWithoutResponse), ""}},
+        {"04", {flood_run(5, dropped, Outcome::ClosedWithoutResponse), ""}},
+        {"05", {receiver_gone,
+                rust_text::main_panicked + "src/lib.rs:40:33:\n" + rust_text::unwrap_err + rust_text::send_error + "\n"}},
+        {"06", {flood_run(5, waves_of_four), ""}},  // main and four workers
+        {"07", {flood_run(5, one_at_a_time), ""}},
+        {"08", {two_then_exit, ""}},
+        {"09", {flood_run(5, waves_of_four), ""}},
+        {"10", {flood_run(1, all_at_once), ""}},
+        {"11", {flood_run(4, all_at_once), ""}},  // the event loop on four threads
+    };
+}
+
+// Under the address-space limit, the stages whose flood differs: 02's threads climb until the OS
+// refuses one, `main` panics and the process exits 101.
+std::map<std::string, StageFlood, std::less<>> make_stage_floods_under_the_limit() {
+    FloodRun run = flood_run(1, [](int) { return 30; }, Outcome::Reset);
+    for (auto& taken : run.samples) taken.status.threads = 30;
+    run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 30ms};
+    return {{"02", {run, rust_text::main_panicked + "common/rs/thread.cpp:48:14:\n" + rust_text::spawn_failed +
+                             "Os { .. }\n"}}};
+}
+
+StageFlood flood_of(std::string_view stage, bool limited) {
+    static const auto floods = make_stage_floods();
+    static const auto floods_under_the_limit = make_stage_floods_under_the_limit();
+    if (const auto found = floods_under_the_limit.find(stage); limited && found != floods_under_the_limit.end()) {
+        return found->second;
     }
-    if (number == "02") {
-        // Threads climb until the OS refuses one: `main` panics and the process exits 101.
-        FloodRun run = flood_run(1, [](int) { return 30; }, Outcome::Reset);
-        for (auto& taken : run.samples) taken.status.threads = 30;
-        run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 30ms};
-        return {run, rust_text::main_panicked + "common/rs/thread.cpp:48:14:\n" + rust_text::spawn_failed + "Os { .. }\n"};
-    }
-    if (number == "03") return {flood_run(1, dropped, Outcome::ClosedWithoutResponse), ""};
-    if (number == "04") return {flood_run(5, dropped, Outcome::ClosedWithoutResponse), ""};
-    if (number == "05") {
-        FloodRun run = flood_run(5, dropped, Outcome::Reset);
-        run.end = ServerEnd{{.exited = true, .code = 101}, t0 + 3ms};
-        return {run, rust_text::main_panicked + "src/lib.rs:40:33:\n" + rust_text::unwrap_err + rust_text::send_error + "\n"};
-    }
-    if (number == "06" || number == "09") return {flood_run(5, waves_of_four), ""};  // main and four workers
-    if (number == "07") return {flood_run(5, one_at_a_time), ""};
-    if (number == "08") {
-        // Two connections answered, then the pool is dropped and the server exits 0: the rest refused.
-        FloodRun run = flood_run(5, [](int i) { return i < 2 ? 100 : 101; }, Outcome::ConnectFailed);
-        run.records[0].outcome = run.records[1].outcome = Outcome::Response;
-        run.end = ServerEnd{{.exited = true, .code = 0}, t0 + 101ms};
-        return {run, ""};
-    }
-    if (number == "10") return {flood_run(1, all_at_once), ""};
-    return {flood_run(4, all_at_once), ""};  // 11: the event loop on four threads
+    return floods.find(stage)->second;
 }
 
 const char* const flood_stages[] = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"};

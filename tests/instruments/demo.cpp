@@ -24,7 +24,7 @@
 #include "http_client.hpp"
 #include "lock_trace.hpp"
 #include "paths.hpp"
-#include "scenarios.hpp"
+#include "stage_stories.hpp"
 #include "server_process.hpp"
 #include "terminal.hpp"
 #include "timeline.hpp"
@@ -84,10 +84,6 @@ std::string readers_questions(const std::string& page) {
     return "";
 }
 
-// The stages whose demo also draws who holds the receiver's lock (a row per worker, from the trace the
-// server writes when WORKBOOK_LOCK_TRACE is set): the working pool and the `while let` bug.
-bool draws_the_lock(const std::string& stage) { return stage.starts_with("06-") || stage.starts_with("07-"); }
-
 // A fresh empty file for the server's lock trace, removed when this object goes.
 class TraceFile {
 public:
@@ -136,6 +132,7 @@ std::string lock_verdict(double share) {
 int main(int argc, char** argv) {
     const Arguments arguments = parse(argc, argv);
     const bool colour = use_colour(arguments.colour);
+    const auto* story = story_of(arguments.stage);
     const auto scenario = scenario_for(arguments.stage, arguments.delay);
     if (!scenario) {
         std::cout << "Stage " << arguments.stage << " has no demo.\n";
@@ -151,8 +148,9 @@ int main(int argc, char** argv) {
     const int width = terminal_width(arguments.width);
     if (arguments.explain) {
         const auto page = docs_page(arguments.stage);
-        std::cout << wrapped(scenario->what_to_notice, width) << "\n"
-                  << wrapped("The book: " + scenario->book_section + (page.empty() ? "" : "; here: " + page) + ".", width)
+        std::cout << wrapped(std::string(story->what_to_notice), width) << "\n"
+                  << wrapped("The book: " + std::string(story->book_section) + (page.empty() ? "" : "; here: " + page) + ".",
+                             width)
                   << "\n";
     }
     std::cout << wrapped("Sending " + scenario->summary + ".", width) << "\n\n";
@@ -160,13 +158,16 @@ int main(int argc, char** argv) {
     std::unique_ptr<ServerProcess> server;
     std::optional<TraceFile> lock_trace;
     std::map<std::string, std::string> extra_env;
-    if (draws_the_lock(arguments.stage)) {
+    std::filesystem::path traced;  // the listing linked with the lock trace, where the story draws the lock
+    if (story->draws_the_lock && std::filesystem::exists(lock_traced_binary(arguments.target))) {
+        traced = lock_traced_binary(arguments.target);
         lock_trace.emplace();
         if (!lock_trace->path().empty()) extra_env["WORKBOOK_LOCK_TRACE"] = lock_trace->path();
     }
     try {
         server = ServerProcess::start({.stage = arguments.stage, .target = arguments.target,
-                                       .slow_request_delay = arguments.delay, .extra_env = extra_env});
+                                       .slow_request_delay = arguments.delay, .extra_env = extra_env,
+                                       .executable = traced});
     } catch (const std::exception& error) {
         std::cout << "The server did not start: " << error.what() << "\n";
         return exit_not_as_the_book_says;

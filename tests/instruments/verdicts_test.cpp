@@ -3,11 +3,12 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "scenarios.hpp"
+#include "stage_stories.hpp"
 
 using namespace support;
 using namespace std::chrono_literals;
@@ -49,27 +50,32 @@ struct StageTimeline {
     std::optional<ServerEnd> end;
 };
 
-StageTimeline timeline_of(std::string_view stage) {
-    const auto number = std::string(stage);
+std::map<std::string, StageTimeline, std::less<>> make_stage_timelines() {
     const auto root_at_once = record("/", 250ms, 252ms);
-    if (number == "01") return {{record("/sleep", 0ms, 1000ms), record("/", 250ms, 1001ms)}, {}};
-    if (number == "02") {
-        auto records = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms, 1002ms});
-        records.push_back(root_at_once);
-        return {records, {}};
-    }
-    if (number == "03") return {{record("/", 0ms, 1ms, Outcome::ClosedWithoutResponse)}, {}};
-    if (number == "04") return {{record("/", 0ms, 1ms, Outcome::Reset)}, {}};
-    if (number == "05") return {{record("/", 250ms, 252ms, Outcome::Reset)}, exited(101, 255ms)};
-    if (number == "06") return {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), {}};
-    if (number == "07") return {sleeps_finishing_at({1000ms, 2001ms, 3002ms, 4003ms}), {}};
-    if (number == "08") return {{record("/sleep", 0ms, 1000ms), root_at_once}, exited(0, 1010ms)};
-    if (number == "09") return {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), exited(0, 2010ms)};
+    auto thread_per_request = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1002ms, 1002ms});
+    thread_per_request.push_back(root_at_once);
     // 10 and 11: twelve sleeps on timers, side by side, and `/` at once.
-    auto records = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms, 1003ms, 1004ms, 1004ms,
-                                        1005ms, 1005ms});
-    records.push_back(record("/", 250ms, 251ms));
-    return {records, {}};
+    auto event_loop = sleeps_finishing_at({1000ms, 1000ms, 1001ms, 1001ms, 1002ms, 1002ms, 1003ms, 1003ms, 1004ms,
+                                           1004ms, 1005ms, 1005ms});
+    event_loop.push_back(record("/", 250ms, 251ms));
+    return {
+        {"01", {{record("/sleep", 0ms, 1000ms), record("/", 250ms, 1001ms)}, {}}},
+        {"02", {thread_per_request, {}}},
+        {"03", {{record("/", 0ms, 1ms, Outcome::ClosedWithoutResponse)}, {}}},
+        {"04", {{record("/", 0ms, 1ms, Outcome::Reset)}, {}}},
+        {"05", {{record("/", 250ms, 252ms, Outcome::Reset)}, exited(101, 255ms)}},
+        {"06", {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), {}}},
+        {"07", {sleeps_finishing_at({1000ms, 2001ms, 3002ms, 4003ms}), {}}},
+        {"08", {{record("/sleep", 0ms, 1000ms), root_at_once}, exited(0, 1010ms)}},
+        {"09", {sleeps_finishing_at({1000ms, 1001ms, 1001ms, 1002ms, 2003ms}), exited(0, 2010ms)}},
+        {"10", {event_loop, {}}},
+        {"11", {event_loop, {}}},
+    };
+}
+
+StageTimeline timeline_of(std::string_view stage) {
+    static const auto timelines = make_stage_timelines();
+    return timelines.find(stage)->second;
 }
 
 const char* const demo_stages[] = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"};
@@ -208,7 +214,7 @@ TEST(Demo_Scenarios, EveryStageHasOneAndJudgeDispatchesByStage) {
         const auto scenario = scenario_for(stage, delay);
         ASSERT_TRUE(scenario.has_value()) << stage;
         EXPECT_FALSE(scenario->plans.empty()) << stage;
-        EXPECT_FALSE(scenario->what_to_notice.empty()) << stage;
+        EXPECT_FALSE(story_of(stage)->what_to_notice.empty()) << stage;
     }
     EXPECT_FALSE(scenario_for("99", delay).has_value());
     EXPECT_EQ(scenario_for("06-working-pool", delay)->plans.size(), 5U) << "one more /sleep than workers";
