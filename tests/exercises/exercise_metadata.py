@@ -126,10 +126,10 @@ def todo_lines(text, indent):
 
 def header_lines(exercise_id, origin, has_todo):
     """The first comment of a start file: whose start it is, and from what."""
-    where = " (your work: the TODO(exercise) below)" if has_todo else ""
-    return textwrap.wrap(f"Exercise {exercise_id}'s start, from {origin}{where}; `./workbook exercise reset "
-                         f"{exercise_id}` writes it again.", width=WIDTH, initial_indent="// ",
-                         subsequent_indent="// ")
+    where = ", with the TODO(exercise) below" if has_todo else ""
+    return textwrap.wrap(f"Exercise {exercise_id}'s start: {origin}{where}. `./workbook exercise reset {exercise_id}` "
+                         "writes it again.", width=WIDTH, initial_indent="// ", subsequent_indent="// ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def start_files(exercise_id, metadata, listing_files, listing_name):
@@ -139,11 +139,11 @@ def start_files(exercise_id, metadata, listing_files, listing_name):
     files = {}
     for name in metadata.edits:
         if name in metadata.starts:
-            text, origin = metadata.starts[name], "exercise.md"
+            text, origin = metadata.starts[name], f"{name} as its exercise.md gives it"
         elif name in listing_files:
-            text, origin = listing_files[name], f"{listing_name}'s {name}"
+            text, origin = listing_files[name], f"{name} of {listing_name}"
         else:
-            text, origin = "", f"nothing: {listing_name} has no {name} yet"
+            text, origin = "", f"a {name} of your own, which {listing_name} does not have"
         lines = text.splitlines()
         todos = [t for t in metadata.todos if t.file == name]
         for todo in todos:
