@@ -39,7 +39,7 @@ import exercise_metadata  # noqa: E402
 import exercise_patch  # noqa: E402
 import listings  # noqa: E402
 import exercise_report as words_for  # noqa: E402
-from scratch_tree import ROOT, ScratchTree, run, unescape  # noqa: E402
+from scratch_tree import ROOT, ScratchTree, run, table_rows, unescape  # noqa: E402
 
 try:  # the learner's view of a gtest report (tests/support/test_view.py): used when it answers as expected
     import test_view
@@ -756,13 +756,7 @@ class WrongAnswer:
 
 def read_wrong_answers(table=WRONG_ANSWERS):
     rows = []
-    for number, line in enumerate(table.read_text().splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 6:
-            sys.exit(f"{rel(table)}:{number}: expected 6 tab-separated fields, got {len(fields)}")
-        exercise, name, must_say, path, find_text, replace = fields
+    for number, (exercise, name, must_say, path, find_text, replace) in table_rows(table, 6, rel(table)):
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not must_say.strip():
             sys.exit(f"{rel(table)}:{number}: NAME must be kebab-case and MUST_SAY not empty")
         rows.append(WrongAnswer(exercise, name, unescape(must_say), path, unescape(find_text), unescape(replace), number))
