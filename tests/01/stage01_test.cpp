@@ -16,20 +16,23 @@ namespace {
 constexpr auto delay = 300ms;
 
 std::unique_ptr<ServerProcess> start_listing_21_10() {
-    return ServerProcess::start({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
+    return ServerProcess::start(
+        {.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
 }
 
 }  // namespace
 
 TEST(Stage01_Server, RootServesHelloWithItsLength) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(
+        {.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay}));
 }
 
 TEST(Stage01_Server, AnyOtherPathIs404) {
     auto server = start_listing_21_10();
     for (const char* path : {"/something-else", "/sleep/", "/index.html"}) {
         const auto record = send_request(server->address(), {.label = path, .path = path});
-        ASSERT_NO_FATAL_FAILURE(expect_page(record, "01-single-threaded", "HTTP/1.1 404 NOT FOUND", "404.html"));
+        ASSERT_NO_FATAL_FAILURE(
+            expect_page(record, "01-single-threaded", "HTTP/1.1 404 NOT FOUND", "404.html"));
     }
 }
 
@@ -43,7 +46,8 @@ TEST(Stage01_Server, SleepAnswersAfterTheDelay) {
 
 TEST(Stage01_Server, RootSentDuringSleepFinishesOnlyAfterIt) {
     auto server = start_listing_21_10();
-    ASSERT_NO_FATAL_FAILURE(expect_root_waits_behind_sleep(*server, delay, "one thread: `/` waited for /sleep to finish"));
+    ASSERT_NO_FATAL_FAILURE(
+        expect_root_waits_behind_sleep(*server, delay, "one thread: `/` waited for /sleep to finish"));
 }
 
 TEST(Stage01_Server, ConcurrentSleepsAreServedOneAfterAnother) {
@@ -51,7 +55,9 @@ TEST(Stage01_Server, ConcurrentSleepsAreServedOneAfterAnother) {
     const auto records = send_concurrently(server->address(), same_request("/sleep", 4));
     for (const auto& record : records) ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
     const double parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay), .shows = "served one after another by the one thread", .expected = "parallelism between 0.6 and 1.5"});
+    observe({.saw = "four /sleep at once " + finish_in_delays(records, delay),
+             .shows = "served one after another by the one thread",
+             .expected = "parallelism between 0.6 and 1.5"});
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "four /sleep on one thread take about four delays";
     // The server's side: one thread sleeps once per request, so the k-th answer cannot leave before k
@@ -72,6 +78,7 @@ TEST(Stage01_Server, EmptyConnectionPanicsMainAndEndsTheServer) {
     ASSERT_TRUE(status.has_value()) << "the server must have ended";
     EXPECT_TRUE(status->exited) << status->describe();
     EXPECT_EQ(status->code, 101) << status->describe();
-    EXPECT_NE(server->stderr_text().find(rust_text::main_panicked), std::string::npos) << server->stderr_text();
+    EXPECT_NE(server->stderr_text().find(rust_text::main_panicked), std::string::npos)
+        << server->stderr_text();
     EXPECT_NE(server->stderr_text().find(rust_text::unwrap_none), std::string::npos);
 }

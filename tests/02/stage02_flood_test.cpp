@@ -1,5 +1,6 @@
 // Stage 02, listing 21-11, flooded: a thread per request in flight, without limit, until the OS refuses
-// one; then `main` panics `failed to spawn thread` and the whole server dies (docs/rust-measured.md, "The flood").
+// one; then `main` panics `failed to spawn thread` and the whole server dies
+// (docs/rust-measured.md, "The flood").
 #include <gtest/gtest.h>
 
 #include "flood_checks.hpp"
@@ -16,14 +17,18 @@ FloodPlan burst(int requests) {
     return {.requests = requests, .delay = 1500ms, .ramp = 0ms, .give_up = 20s};
 }
 
-FloodResult flood_21_11(const FloodPlan& plan) { return flood_listing("02-thread-per-request", "listing-21-11", plan); }
+FloodResult flood_21_11(const FloodPlan& plan) {
+    return flood_listing("02-thread-per-request", "listing-21-11", plan);
+}
 
 }  // namespace
 
 TEST(Stage02_Flood, ThreadsGrowWithTheRequestsInFlight) {
     const auto few = flood_21_11(burst(10));
     const auto many = flood_21_11(burst(60));
-    const auto added = [](const FloodRun& run) { return std::to_string(run.peak_threads() - run.before.threads); };
+    const auto added = [](const FloodRun& run) {
+        return std::to_string(run.peak_threads() - run.before.threads);
+    };
     observe({.saw = "threads +" + added(few.run) + " for 10 requests in flight, +" + added(many.run)
                     + " for 60; answered " + std::to_string(few.run.answered()) + " and "
                     + std::to_string(many.run.answered()),
@@ -56,8 +61,10 @@ TEST(Stage02_Flood, UnderAnAddressSpaceLimitMainPanicsFailedToSpawnThreadAndExit
     ASSERT_TRUE(flooded.run.end.has_value()) << "the server survived: " << describe_flood(flooded.run, plan);
     EXPECT_TRUE(flooded.run.end->status.exited) << flooded.run.end->status.describe();
     EXPECT_EQ(flooded.run.end->status.code, 101) << flooded.server_stderr;
-    EXPECT_NE(flooded.server_stderr.find(rust_text::main_panicked), std::string::npos) << flooded.server_stderr;
-    EXPECT_NE(flooded.server_stderr.find("\n" + rust_text::spawn_failed_would_block + "\n"), std::string::npos)
+    EXPECT_NE(flooded.server_stderr.find(rust_text::main_panicked), std::string::npos)
+        << flooded.server_stderr;
+    EXPECT_NE(flooded.server_stderr.find("\n" + rust_text::spawn_failed_would_block + "\n"),
+              std::string::npos)
         << flooded.server_stderr;
     EXPECT_EQ(flooded.run.answered(), 0) << "the process died with every accepted request still asleep";
     // It died before it had a thread for each: the stacks (2 MiB each, as Rust's) ran out of room.

@@ -23,6 +23,7 @@ TEST(Stage03_Build, PositiveSizeIsOk) {
 TEST(Stage03_Build, UnwrapOnZeroPanicsWithTheErrorsDebugForm) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     // What main's `ThreadPool::build(0).unwrap()` would do: the panic is unwrap's, not assert!'s.
-    EXPECT_EXIT(rs::run_as_main([] { [[maybe_unused]] auto pool = ThreadPool::build(0).unwrap(); }), testing::ExitedWithCode(101),
+    EXPECT_EXIT(rs::run_as_main([] { [[maybe_unused]] auto pool = ThreadPool::build(0).unwrap(); }),
+                testing::ExitedWithCode(101),
                 rust_text::as_regex(rust_text::unwrap_err + "PoolCreationError"));
 }

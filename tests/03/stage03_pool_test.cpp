@@ -16,7 +16,8 @@
 TEST(POOL_SUITE, ZeroSizePanicsAsAssertDoes) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     // Rust: `ThreadPool::new(0)` in main panics with `assertion failed: size > 0`; exit status 101.
-    EXPECT_EXIT(rs::run_as_main([] { [[maybe_unused]] auto pool = hello::ThreadPool(0); }), testing::ExitedWithCode(101),
+    EXPECT_EXIT(rs::run_as_main([] { [[maybe_unused]] auto pool = hello::ThreadPool(0); }),
+                testing::ExitedWithCode(101),
                 rust_text::as_regex(rust_text::main_panicked) + ".*\nassertion failed: size > 0");
 }
 

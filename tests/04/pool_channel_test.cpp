@@ -37,8 +37,9 @@ TEST(POOL_SUITE, NewMakesOneChannelOfJobsForAllTheWorkers) {
     const auto pool = ThreadPool(4);
     const auto channels = census::channels_made();
     const std::size_t of_jobs = channels_of_jobs(channels);
-    ::testing::Test::RecordProperty("observed", "ThreadPool(4) made " + std::to_string(channels.size()) +
-                                                    " channel(s), " + std::to_string(of_jobs) + " of them of Jobs");
+    ::testing::Test::RecordProperty("observed", "ThreadPool(4) made " + std::to_string(channels.size())
+                                                    + " channel(s), " + std::to_string(of_jobs)
+                                                    + " of them of Jobs");
     ::testing::Test::RecordProperty("expected", "1 channel of Jobs");
     EXPECT_EQ(channels.size(), 1U) << "ThreadPool(4) should make exactly one channel (mpsc::channel<Job>())";
     EXPECT_EQ(of_jobs, 1U) << "the channel should carry Jobs";
@@ -53,7 +54,8 @@ TEST(POOL_SUITE, ThePoolKeepsTheSenderForAsLongAsItLives) {
         for (const auto& channel : census::channels_made()) {
             if (!jobs_channel && *channel.type == typeid(Job)) jobs_channel = channel;
         }
-        ASSERT_TRUE(jobs_channel.has_value()) << "ThreadPool(4) made no channel of Jobs, so it keeps no Sender";
+        ASSERT_TRUE(jobs_channel.has_value())
+            << "ThreadPool(4) made no channel of Jobs, so it keeps no Sender";
         if (const auto state = state_of(*jobs_channel)) {
             const std::lock_guard lock(state->mutex);
             senders_while_the_pool_lives = state->senders;
@@ -64,9 +66,11 @@ TEST(POOL_SUITE, ThePoolKeepsTheSenderForAsLongAsItLives) {
         const std::lock_guard lock(state->mutex);
         senders_after = state->senders;
     }
-    ::testing::Test::RecordProperty("observed", "Senders of the channel: " + std::to_string(senders_while_the_pool_lives) +
-                                                    " while the pool lived, " + std::to_string(senders_after) + " after");
+    ::testing::Test::RecordProperty(
+        "observed", "Senders of the channel: " + std::to_string(senders_while_the_pool_lives)
+                        + " while the pool lived, " + std::to_string(senders_after) + " after");
     ::testing::Test::RecordProperty("expected", "1 while the pool lives, 0 after");
-    EXPECT_EQ(senders_while_the_pool_lives, 1U) << "the pool should keep the channel's Sender (a member, sender_)";
+    EXPECT_EQ(senders_while_the_pool_lives, 1U)
+        << "the pool should keep the channel's Sender (a member, sender_)";
     EXPECT_EQ(senders_after, 0U) << "the Sender should go with the pool";
 }

@@ -16,11 +16,13 @@ TEST(Stage04_UseAfterMove, OnlyTheFirstWorkerGetsTheReceiver) {
     auto [sender, receiver] = mpsc::channel<Job>();
     std::vector<mpsc::Receiver<Job>> given_to_workers;
     for (int id = 0; id < 4; ++id) {
-        given_to_workers.push_back(std::move(receiver));  // NOLINT(bugprone-use-after-move): listing 21-17's bug
+        // NOLINTNEXTLINE(bugprone-use-after-move): listing 21-17's bug
+        given_to_workers.push_back(std::move(receiver));
     }
     EXPECT_TRUE(given_to_workers[0].is_connected_handle());
     for (std::size_t id = 1; id < 4; ++id) {
-        EXPECT_FALSE(given_to_workers[id].is_connected_handle()) << "Worker " << id << " got a moved-from receiver";
+        EXPECT_FALSE(given_to_workers[id].is_connected_handle())
+            << "Worker " << id << " got a moved-from receiver";
     }
     // The channel works through the first Worker's receiver only.
     sender.send(Job{}).unwrap();

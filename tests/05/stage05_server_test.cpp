@@ -45,7 +45,11 @@ TEST(Stage05_Listing21_19, SendingToTheDroppedReceiverPanicsMainAndEndsTheServer
     auto [records, status] = request_until_exit(*server);
     EXPECT_EQ(not_closed_unanswered(records), "");
     ASSERT_TRUE(status.has_value()) << "the server must have ended; stderr: " << server->stderr_text();
-    observe({.saw = std::to_string(records.size()) + " request(s) sent, then the server " + status->describe(), .shows = "execute's send(job).unwrap() panicked on main: the receiver had gone with the workers' threads", .expected = "exit status 101 and SendError { .. }"});
+    observe(
+        {.saw = std::to_string(records.size()) + " request(s) sent, then the server " + status->describe(),
+         .shows =
+             "execute's send(job).unwrap() panicked on main: the receiver had gone with the workers' threads",
+         .expected = "exit status 101 and SendError { .. }"});
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     const auto stderr_text = server->stderr_text();
     EXPECT_NE(stderr_text.find(rust_text::main_panicked), std::string::npos) << stderr_text;

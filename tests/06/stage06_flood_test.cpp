@@ -14,7 +14,9 @@ constexpr int pool_threads = 4 + 1;  // ThreadPool::new(4), and main
 
 FloodPlan burst(int requests) { return {.requests = requests, .delay = 200ms, .ramp = 0ms, .give_up = 30s}; }
 
-FloodResult flood_21_20(const FloodPlan& plan) { return flood_listing("06-working-pool", "listing-21-20", plan); }
+FloodResult flood_21_20(const FloodPlan& plan) {
+    return flood_listing("06-working-pool", "listing-21-20", plan);
+}
 
 void expect_pool_threads_only(const FloodRun& run, const FloodPlan& plan) {
     EXPECT_GE(run.before.threads, pool_threads);
@@ -52,7 +54,8 @@ TEST(Stage06_Flood, UnderTheAddressSpaceLimitThatKillsStage02EveryRequestIsAnswe
     observe({.saw = describe_flood(flooded.run, plan),
              .shows = "the limit that kills stage 02 costs the pool nothing: every request answered",
              .expected = "the server alive, 5 threads at most, all 100 answered"});
-    EXPECT_FALSE(flooded.run.end.has_value()) << flooded.run.end->status.describe() << "\n" << flooded.server_stderr;
+    EXPECT_FALSE(flooded.run.end.has_value()) << flooded.run.end->status.describe() << "\n"
+                                              << flooded.server_stderr;
     EXPECT_EQ(flooded.run.answered(), 100) << describe_flood(flooded.run, plan);
     EXPECT_LE(flooded.run.peak_threads(), 5);
     expect_pool_threads_only(flooded.run, plan);

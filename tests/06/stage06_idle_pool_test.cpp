@@ -88,12 +88,13 @@ TEST(Stage06_IdlePool, AnIdlePoolUsesNoCpuItsWorkersBlockInRecv) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
     const double share_of_a_core = cpu / wall;
 
-    support::observe({.saw = "four idle workers, " + support::fixed(wall, 1) + " s: " + support::fixed(cpu * 1000, 0) +
-                             " ms of CPU (" + support::fixed(share_of_a_core * 100, 1) + "% of one core), " +
-                             std::to_string(wakeups) + " wakeups",
+    support::observe({.saw = "four idle workers, " + support::fixed(wall, 1)
+                             + " s: " + support::fixed(cpu * 1000, 0) + " ms of CPU ("
+                             + support::fixed(share_of_a_core * 100, 1) + "% of one core), "
+                             + std::to_string(wakeups) + " wakeups",
                       .shows = "an idle worker sleeps in recv() until a job arrives",
-                      .expected = "below 10% of one core and at most " +
-                                  std::to_string(most_wakeups_an_idle_pool_may_make) + " wakeups"});
+                      .expected = "below 10% of one core and at most "
+                                  + std::to_string(most_wakeups_an_idle_pool_may_make) + " wakeups"});
     EXPECT_LT(share_of_a_core, most_of_a_core_an_idle_pool_may_use)
         << "the idle workers used CPU: they poll the channel instead of blocking in recv()";
     EXPECT_LE(wakeups, most_wakeups_an_idle_pool_may_make)

@@ -25,18 +25,22 @@ constexpr auto delay = 500ms;  // long enough that a loaded machine's latencies 
 const std::string worker_panic = rust_text::worker_panicked;
 
 std::unique_ptr<ServerProcess> start_listing_21_20() {
-    return ServerProcess::start({.stage = "06-working-pool", .target = "listing-21-20", .slow_request_delay = delay});
+    return ServerProcess::start(
+        {.stage = "06-working-pool", .target = "listing-21-20", .slow_request_delay = delay});
 }
 
 // A server with four workers that must behave as listing 21-20 does in the parameterised tests.
 struct PoolServer {
-    const char* name;  // the test name's suffix: `Stage06_Server.FourSleepsRunSideBySideOnFourWorkers/stage09`
+    // the test name's suffix: `Stage06_Server.FourSleepsRunSideBySideOnFourWorkers/stage09`
+    const char* name;
     const char* stage;
     const char* target;
 };
 
 // How gtest shows the parameter in a failure message.
-[[maybe_unused]] void PrintTo(const PoolServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+[[maybe_unused]] void PrintTo(const PoolServer& server, std::ostream* out) {
+    *out << server.stage << "/" << server.target;
+}
 
 const PoolServer pool_servers[] = {
     {"listing_21_20", "06-working-pool", "listing-21-20"},
@@ -49,16 +53,20 @@ const PoolServer pool_servers[] = {
 class Stage06_Server : public testing::TestWithParam<PoolServer> {
 protected:
     static std::unique_ptr<ServerProcess> start_server() {
-        return ServerProcess::start({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
+        return ServerProcess::start(
+            {.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
     }
 };
 
 // No prefix, so the names stay `Stage06_Server.Name/listing_21_20`, beside the unparameterised tests.
 INSTANTIATE_TEST_SUITE_P(, Stage06_Server, testing::ValuesIn(pool_servers),
-                         [](const testing::TestParamInfo<PoolServer>& server) { return std::string(server.param.name); });
+                         [](const testing::TestParamInfo<PoolServer>& server) {
+                             return std::string(server.param.name);
+                         });
 
 TEST_P(Stage06_Server, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(
+        {.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay}));
 }
 
 TEST_P(Stage06_Server, FourSleepsRunSideBySideOnFourWorkers) {
@@ -85,7 +93,10 @@ TEST_P(Stage06_Server, AFifthSleepWaitsForAFreeWorker) {
     ASSERT_TRUE(all_answered(records));
 
     const auto finishes = sorted_finishes(records, delay);
-    observe({.saw = "five /sleep at once: four end by " + fixed(finishes[3], 1) + " delays, the fifth at " + fixed(finishes[4], 1), .shows = "four workers cap the concurrency at four; the fifth waited for a free one", .expected = "the fourth within 1.7 delays, the fifth after at least 1.9"});
+    observe({.saw = "five /sleep at once: four end by " + fixed(finishes[3], 1) + " delays, the fifth at "
+                    + fixed(finishes[4], 1),
+             .shows = "four workers cap the concurrency at four; the fifth waited for a free one",
+             .expected = "the fourth within 1.7 delays, the fifth after at least 1.9"});
     // Four finish after about one delay; the fifth had to wait for one of them, then sleep itself.
     EXPECT_LT(finishes[3], 1.7) << "the first four should have run side by side";
     EXPECT_GE(finishes[4], 1.9) << "the fifth should have waited for a free worker";
@@ -102,7 +113,10 @@ TEST_P(Stage06_Server, RootIsAnsweredWhileThreeSleepsAreInFlight) {
     ASSERT_TRUE(all_answered(records));
 
     const auto& root = records.back();
-    observe({.saw = "`/` sent while three /sleep are in flight is answered in " + fixed(root.seconds() / std::chrono::duration<double>(delay).count(), 2) + " delays", .shows = "a fourth worker was free to answer at once", .expected = "`/` answered in under 0.5 delays, before every /sleep"});
+    observe({.saw = "`/` sent while three /sleep are in flight is answered in "
+                    + fixed(root.seconds() / std::chrono::duration<double>(delay).count(), 2) + " delays",
+             .shows = "a fourth worker was free to answer at once",
+             .expected = "`/` answered in under 0.5 delays, before every /sleep"});
     for (std::size_t i = 0; i < 3; ++i) {
         EXPECT_TRUE(root.finish < records[i].finish) << "`/` should not wait behind " << records[i].label;
     }
@@ -130,8 +144,10 @@ TEST_F(Stage06_Server, AnEmptyConnectionEndsOnlyTheWorkerThatTookIt) {
     server->kill_and_wait();
     const auto ids = worker_job_ids(server->stdout_lines());
     ASSERT_EQ(ids.size(), 5U);
-    EXPECT_EQ(std::count(ids.begin() + 1, ids.end(), dead_worker), 0) << "worker " << dead_worker << " should be gone";
-    EXPECT_EQ(occurrences(server->stderr_text(), rust_text::poison_error_type), 0U) << "the lock was not held: nothing is poisoned";
+    EXPECT_EQ(std::count(ids.begin() + 1, ids.end(), dead_worker), 0)
+        << "worker " << dead_worker << " should be gone";
+    EXPECT_EQ(occurrences(server->stderr_text(), rust_text::poison_error_type), 0U)
+        << "the lock was not held: nothing is poisoned";
 }
 
 // Listing 21-20 only (stage 09's workers survive a failing job: tests/09).
@@ -145,5 +161,6 @@ TEST_F(Stage06_Server, FourEmptyConnectionsLeaveNoWorkerAndTheNextRequestPanicsM
 
     ASSERT_NO_FATAL_FAILURE(like_21_20::expect_main_panicked_on_send(*server, request_until_exit(*server)));
     const auto ids = worker_job_ids(server->stdout_lines());  // complete: the server has exited
-    EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3})) << "each worker took one and died";
+    EXPECT_EQ(std::set<int>(ids.begin(), ids.end()), (std::set<int>{0, 1, 2, 3}))
+        << "each worker took one and died";
 }

@@ -19,7 +19,8 @@ TEST(Stage06_ThreadPool, APoolTheOsCannotGiveItsThreadsPanicsOnMainAndExits101) 
         {
             constexpr std::size_t headroom = std::size_t{3} * 1024 * 1024;
             const auto status = support::read_proc_status(0);
-            if (!status || !support::limit_address_space(0, status->address_space_bytes + headroom)) std::_Exit(3);
+            if (!status || !support::limit_address_space(0, status->address_space_bytes + headroom))
+                std::_Exit(3);
             rs::run_as_main([] { auto pool = hello::ThreadPool(4); });
             std::_Exit(0);
         },

@@ -10,6 +10,12 @@
 using hello::ThreadPool;
 using namespace support::like_21_20;
 
-TEST(Stage07_LiteralThreadPool, FourJobsAllMeetAtAFourWayBarrier) { four_jobs_all_meet_at_a_four_way_barrier<ThreadPool>(); }
-TEST(Stage07_LiteralThreadPool, AFifthJobWaitsUntilAWorkerIsFree) { a_fifth_job_waits_until_a_worker_is_free<ThreadPool>(); }
-TEST(Stage07_LiteralThreadPool, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) { at_most_four_threads_never_the_callers<ThreadPool>(); }
+TEST(Stage07_LiteralThreadPool, FourJobsAllMeetAtAFourWayBarrier) {
+    four_jobs_all_meet_at_a_four_way_barrier<ThreadPool>();
+}
+TEST(Stage07_LiteralThreadPool, AFifthJobWaitsUntilAWorkerIsFree) {
+    a_fifth_job_waits_until_a_worker_is_free<ThreadPool>();
+}
+TEST(Stage07_LiteralThreadPool, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) {
+    at_most_four_threads_never_the_callers<ThreadPool>();
+}

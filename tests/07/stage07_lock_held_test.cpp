@@ -60,7 +60,9 @@ std::vector<TraceEvent> read_trace(const std::filesystem::path& path) {
     return events;
 }
 
-bool is_mark(const TraceEvent& event, std::string_view mark) { return event.what == "say " + std::string(mark); }
+bool is_mark(const TraceEvent& event, std::string_view mark) {
+    return event.what == "say " + std::string(mark);
+}
 
 // The trace of one run: four jobs held at a gate, read once while the first job is held (after giving
 // a pool that let the lock go 300 ms to hand out the next job), and once after all four have finished.
@@ -91,7 +93,8 @@ const TracedRun& traced_run() {
                     trace::record(trace::Event::Said, job_end);
                 });
             }
-            made.first_job_ran = probe->wait_until([](const auto& counts) { return counts.running >= 1; }, pool_deadline);
+            made.first_job_ran =
+                probe->wait_until([](const auto& counts) { return counts.running >= 1; }, pool_deadline);
             std::this_thread::sleep_for(300ms);
             made.while_first_job_ran = read_trace(path);
             probe->open_gate();
@@ -115,7 +118,8 @@ TEST(Stage07_LockHeld, WhileAJobRunsItsWorkerHoldsTheLockAndTheOtherThreeWaitFor
     const TracedRun& run = traced_run();
     ASSERT_TRUE(run.first_job_ran) << "no job started within " << pool_deadline.count() << " ms";
     const auto& events = run.while_first_job_ran;
-    const auto start = std::ranges::find_if(events, [](const auto& event) { return is_mark(event, job_start); });
+    const auto start =
+        std::ranges::find_if(events, [](const auto& event) { return is_mark(event, job_start); });
     ASSERT_NE(start, events.end()) << "the lock trace recorded no job start (is WORKBOOK_LOCK_TRACE read?)";
     const int job_thread = start->thread;
 
@@ -133,12 +137,13 @@ TEST(Stage07_LockHeld, WhileAJobRunsItsWorkerHoldsTheLockAndTheOtherThreeWaitFor
     }
     for (const int thread : took_a_lock) waiting.erase(thread);
 
-    support::observe({.saw = "while the first of four held jobs ran: its worker held " +
-                             plural(static_cast<std::size_t>(std::max(0LL, held_by_job_thread)), "lock", "locks") +
-                             "; of the other workers " + std::to_string(waiting.size()) + " waited for the lock, " +
-                             std::to_string(took_a_lock.size()) + " had taken a lock",
-                      .shows = "the guard lives through the job, so the idle workers cannot even reach recv()",
-                      .expected = "1 lock held; 3 waiting, 0 taken"});
+    support::observe(
+        {.saw = "while the first of four held jobs ran: its worker held "
+                + plural(static_cast<std::size_t>(std::max(0LL, held_by_job_thread)), "lock", "locks")
+                + "; of the other workers " + std::to_string(waiting.size()) + " waited for the lock, "
+                + std::to_string(took_a_lock.size()) + " had taken a lock",
+         .shows = "the guard lives through the job, so the idle workers cannot even reach recv()",
+         .expected = "1 lock held; 3 waiting, 0 taken"});
     EXPECT_GE(held_by_job_thread, 1)
         << "the worker released the lock before running its job: the guard died before the job ran";
     EXPECT_TRUE(took_a_lock.empty())
@@ -149,7 +154,8 @@ TEST(Stage07_LockHeld, WhileAJobRunsItsWorkerHoldsTheLockAndTheOtherThreeWaitFor
 
 TEST(Stage07_LockHeld, BetweenOneJobAndTheNextTheLockIsReleasedAndTakenAgain) {
     const TracedRun& run = traced_run();
-    ASSERT_TRUE(run.all_jobs_finished) << "the four jobs did not all finish within " << pool_deadline.count() << " ms";
+    ASSERT_TRUE(run.all_jobs_finished)
+        << "the four jobs did not all finish within " << pool_deadline.count() << " ms";
     const auto& events = run.after_all_jobs;
     std::vector<std::size_t> starts, ends;  // positions of the marks, in time order
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -176,8 +182,9 @@ TEST(Stage07_LockHeld, BetweenOneJobAndTheNextTheLockIsReleasedAndTakenAgain) {
         bool released = false, acquired_by_next = false;
         for (std::size_t i = *last_end_before + 1; i < starts[job]; ++i) {
             released = released || events[i].what == "released";
-            acquired_by_next = acquired_by_next ||
-                               (events[i].what == "acquired" && events[i].thread == events[starts[job]].thread);
+            acquired_by_next =
+                acquired_by_next
+                || (events[i].what == "acquired" && events[i].thread == events[starts[job]].thread);
         }
         if (released && acquired_by_next) ++handovers;
     }

@@ -31,15 +31,18 @@ std::unique_ptr<ServerProcess> start_literal_translation() { return start_listin
 }  // namespace
 
 TEST(Stage07_Server, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "07-while-let-bug", .target = "listing-21-21", .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(
+        {.stage = "07-while-let-bug", .target = "listing-21-21", .slow_request_delay = delay}));
 }
 
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {
     auto server = start_listing_21_21();
     double parallelism = 0;
-    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(
-        *server, delay, "one at a time, though three workers were free: the lock is held while the job runs — the bug reproduced",
-        "parallelism between 0.6 and 1.5 (one /sleep at a time)", parallelism));
+    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(*server, delay,
+                                                "one at a time, though three workers were free: the lock is "
+                                                "held while the job runs — the bug reproduced",
+                                                "parallelism between 0.6 and 1.5 (one /sleep at a time)",
+                                                parallelism));
     EXPECT_GT(parallelism, 0.6);
     EXPECT_LT(parallelism, 1.5) << "the lock held through each job lets one /sleep run at a time";
     server->kill_and_wait();
@@ -51,8 +54,8 @@ TEST(Stage07_Server, RootWaitsBehindASleepWhileThreeWorkersAreIdle) {
     auto server = start_listing_21_21();
     // `/`, sent a quarter into the delay, is received only once the /sleep job is done and its
     // worker's guard is dropped at the end of the loop body.
-    ASSERT_NO_FATAL_FAILURE(
-        expect_root_waits_behind_sleep(*server, delay, "it waited for the /sleep job, though three workers were idle"));
+    ASSERT_NO_FATAL_FAILURE(expect_root_waits_behind_sleep(
+        *server, delay, "it waited for the /sleep job, though three workers were idle"));
 }
 
 TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
@@ -64,14 +67,20 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
     ASSERT_TRUE(server->wait_for_stderr(worker_panic, 5s, 4)) << server->stderr_text();
 
     const auto after = request_until_exit(*server);
-    ASSERT_TRUE(after.status.has_value()) << "the server should have ended; stderr: " << server->stderr_text();
+    ASSERT_TRUE(after.status.has_value())
+        << "the server should have ended; stderr: " << server->stderr_text();
     // Judged once it has exited, so all it printed is read.
     const auto log = server->stderr_text();
-    observe({.saw = "one empty connection: " + std::to_string(occurrences(log, worker_panic)) + " workers panicked, " + std::to_string(occurrences(log, poisoned)) + " of them on the poisoned lock", .shows = "the job panicked holding the guard, which poisoned the mutex for the other three", .expected = "1 unwrap on None, then 3 PoisonError panics"});
+    observe({.saw = "one empty connection: " + std::to_string(occurrences(log, worker_panic))
+                    + " workers panicked, " + std::to_string(occurrences(log, poisoned))
+                    + " of them on the poisoned lock",
+             .shows = "the job panicked holding the guard, which poisoned the mutex for the other three",
+             .expected = "1 unwrap on None, then 3 PoisonError panics"});
     EXPECT_EQ(occurrences(log, worker_panic), 4U) << log;
     EXPECT_EQ(occurrences(log, rust_text::unwrap_none), 1U) << log;
     EXPECT_EQ(occurrences(log, poisoned), 3U) << "the three other workers die on the poisoned lock\n" << log;
-    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U) << "only one job ever ran. " << worker_lines_note(*server);
+    EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 1U)
+        << "only one job ever ran. " << worker_lines_note(*server);
     like_21_20::expect_main_panicked_on_send(*server, after);
 }
 

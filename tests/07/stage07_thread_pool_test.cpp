@@ -33,8 +33,12 @@ TEST(Stage07_ThreadPool, AtMostOneJobRunsAtATimeAlthoughThereAreFourWorkers) {
         << "a second job started while the first was running: the lock was not held through the job";
 
     probe->open_gate();
-    ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == pool_workers; }, pool_deadline));
-    support::observe({.saw = "four jobs held at a gate, four workers: at most " + std::to_string(probe->counts().peak_running) + " ran at once", .shows = "the worker running a job holds the lock the idle three need", .expected = "at most 1 at once"});
+    ASSERT_TRUE(
+        probe->wait_until([](const auto& counts) { return counts.finished == pool_workers; }, pool_deadline));
+    support::observe({.saw = "four jobs held at a gate, four workers: at most "
+                             + std::to_string(probe->counts().peak_running) + " ran at once",
+                      .shows = "the worker running a job holds the lock the idle three need",
+                      .expected = "at most 1 at once"});
     EXPECT_EQ(probe->counts().peak_running, 1U) << "the jobs should have run one after another";
 }
 
@@ -46,9 +50,11 @@ TEST(Stage07_ThreadPool, OnceThePoolIsGoneEveryWorkerThreadEnds) {
     const bool ended = support::wait_for_live_threads(threads_before, pool_deadline);
     const std::size_t now = support::live_threads();
     const std::size_t left = now - std::min(now, threads_before);
-    support::observe({.saw = "after the pool was destroyed, " + std::to_string(left) + " of its worker threads still ran",
-                      .shows = "`while let Ok(job) = ...recv()` stops at the first Err, so the loop ends",
-                      .expected = "0"});
-    EXPECT_TRUE(ended) << "worker threads still run after the pool (and its sender) is gone: the loop must end "
-                          "when recv() fails, not go round again";
+    support::observe(
+        {.saw = "after the pool was destroyed, " + std::to_string(left) + " of its worker threads still ran",
+         .shows = "`while let Ok(job) = ...recv()` stops at the first Err, so the loop ends",
+         .expected = "0"});
+    EXPECT_TRUE(ended)
+        << "worker threads still run after the pool (and its sender) is gone: the loop must end "
+           "when recv() fails, not go round again";
 }

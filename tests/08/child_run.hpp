@@ -85,7 +85,8 @@ inline ChildOutcome run_in_child(const std::function<void()>& body, std::chrono:
 
 inline int count_of(const std::string& text, const std::string& piece) {
     int count = 0;
-    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + piece.size())) ++count;
+    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + piece.size()))
+        ++count;
     return count;
 }
 

@@ -28,7 +28,9 @@ struct ShutdownLog {
         return static_cast<int>(first - lines.begin());
     }
     [[nodiscard]] int shutting_down() const { return index_of("Shutting down."); }
-    [[nodiscard]] int shutting_down_worker(int id) const { return index_of("Shutting down worker " + std::to_string(id)); }
+    [[nodiscard]] int shutting_down_worker(int id) const {
+        return index_of("Shutting down worker " + std::to_string(id));
+    }
     [[nodiscard]] int disconnected(int id) const {
         return index_of("Worker " + std::to_string(id) + " " + worker_ended + "; shutting down.");
     }
@@ -36,7 +38,8 @@ struct ShutdownLog {
     [[nodiscard]] std::vector<std::pair<int, int>> jobs() const {
         std::vector<std::pair<int, int>> found;
         for (int i = 0; i < static_cast<int>(lines.size()); ++i) {
-            if (auto id = support::worker_job_id(lines[static_cast<std::size_t>(i)])) found.emplace_back(i, *id);
+            if (auto id = support::worker_job_id(lines[static_cast<std::size_t>(i)]))
+                found.emplace_back(i, *id);
         }
         return found;
     }
@@ -59,7 +62,9 @@ inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess
     using namespace std::chrono_literals;
     const auto status = server.wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "after its two connections (or SIGTERM, stage 09) the server must end";
-    support::observe({.saw = "two requests answered, then the server " + status->describe(), .shows = "the pool's destructor joined its four workers: a graceful shutdown", .expected = "exit status 0 and nothing on stderr"});
+    support::observe({.saw = "two requests answered, then the server " + status->describe(),
+                      .shows = "the pool's destructor joined its four workers: a graceful shutdown",
+                      .expected = "exit status 0 and nothing on stderr"});
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server.stderr_text();
     EXPECT_EQ(server.stderr_text(), "") << "a graceful shutdown panics nowhere";
 
@@ -84,7 +89,8 @@ inline void expect_a_graceful_shutdown_in_the_books_order(support::ServerProcess
         if (id > 0) {
             EXPECT_GT(joining, log.shutting_down_worker(id - 1)) << "joined in the vector's order";
             // join() on worker id-1 returned only after its thread left the loop.
-            EXPECT_GT(joining, log.disconnected(id - 1)) << "worker " << id - 1 << " was joined before it ended";
+            EXPECT_GT(joining, log.disconnected(id - 1))
+                << "worker " << id - 1 << " was joined before it ended";
         }
     }
     for (const auto& [index, id] : jobs) {

@@ -39,7 +39,8 @@ TEST(Stage08_Stage06PoolDropped, DestructorReturnsAtOnceThenEveryDetachedWorkerP
     probe->open_gate();
     EXPECT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == 1; }, pool_deadline))
         << "the job keeps running on its detached thread";
-    EXPECT_TRUE(support::wait_for_live_threads(threads_before, pool_deadline)) << "every worker thread must end";
+    EXPECT_TRUE(support::wait_for_live_threads(threads_before, pool_deadline))
+        << "every worker thread must end";
     const std::string errors = testing::internal::GetCapturedStderr();
 
     EXPECT_EQ(occurrences(errors, rust_text::worker_panicked), pool_workers) << errors;

@@ -15,19 +15,22 @@ using namespace std::chrono_literals;
 
 class Stage08_FinalCode : public testing::TestWithParam<const char*> {};
 
-INSTANTIATE_TEST_SUITE_P(, Stage08_FinalCode, testing::Values("no-listing-07-final-code", "no-listing-07-older-edition"),
+INSTANTIATE_TEST_SUITE_P(, Stage08_FinalCode,
+                         testing::Values("no-listing-07-final-code", "no-listing-07-older-edition"),
                          [](const testing::TestParamInfo<const char*>& target) {
-                             return std::string(target.param) == "no-listing-07-final-code" ? "book" : "older_edition";
+                             return std::string(target.param) == "no-listing-07-final-code" ? "book"
+                                                                                            : "older_edition";
                          });
 
 TEST_P(Stage08_FinalCode, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
     // Two connections, then the server stops: started twice for the three requests.
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = GetParam()}, 2));
+    ASSERT_NO_FATAL_FAILURE(
+        expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = GetParam()}, 2));
 }
 
 TEST_P(Stage08_FinalCode, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
-    auto server =
-        ServerProcess::start({.stage = "08-graceful-shutdown", .target = GetParam(), .slow_request_delay = 300ms});
+    auto server = ServerProcess::start(
+        {.stage = "08-graceful-shutdown", .target = GetParam(), .slow_request_delay = 300ms});
     for (const char* path : {"/", "/sleep"}) {
         const auto record = send_request(server->address(), {.path = path});
         ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;

@@ -36,7 +36,8 @@ TEST(Stage08_PanicLeavingMain, UnwindsMainSoThePoolsDestructorRunsPanicsAgainAnd
     ASSERT_TRUE(server->wait_for_stderr(rust_text::worker_panicked, 5s, pool_size)) << server->stderr_text();
 
     const auto after = request_until_exit(*server);
-    ASSERT_TRUE(after.status.has_value()) << "the server should have ended; stderr: " << server->stderr_text();
+    ASSERT_TRUE(after.status.has_value())
+        << "the server should have ended; stderr: " << server->stderr_text();
     const auto lines = server->stdout_lines();
     const auto errors = server->stderr_text();
     observe({.saw = "four workers dead, one more request: the server ended " + after.status->describe() +
@@ -58,6 +59,7 @@ TEST(Stage08_PanicLeavingMain, UnwindsMainSoThePoolsDestructorRunsPanicsAgainAnd
     EXPECT_LT(send_panic, join_panic) << errors;
     EXPECT_LT(join_panic, cleanup) << errors;
     EXPECT_EQ(occurrences(errors, rust_text::main_panicked), 3U) << errors;
-    EXPECT_TRUE(errors.ends_with("\n" + rust_text::panic_in_cleanup + "\n" + rust_text::non_unwinding_abort + "\n"))
+    EXPECT_TRUE(
+        errors.ends_with("\n" + rust_text::panic_in_cleanup + "\n" + rust_text::non_unwinding_abort + "\n"))
         << errors;
 }

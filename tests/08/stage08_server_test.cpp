@@ -31,12 +31,14 @@ namespace {
 constexpr int pool_size = 4;
 
 std::unique_ptr<ServerProcess> start_listing(const char* target, std::chrono::milliseconds delay = 300ms) {
-    return ServerProcess::start({.stage = "08-graceful-shutdown", .target = target, .slow_request_delay = delay});
+    return ServerProcess::start(
+        {.stage = "08-graceful-shutdown", .target = target, .slow_request_delay = delay});
 }
 
 // A server that shuts down gracefully, as listing 21-25 does.
 struct GracefulServer {
-    const char* name;  // the test name's suffix: `Stage08_Shutdown.JobsInFlightWhenShutdownBeginsStillFinish/stage09`
+    // the test name's suffix: `Stage08_Shutdown.JobsInFlightWhenShutdownBeginsStillFinish/stage09`
+    const char* name;
     const char* stage;
     const char* target;
     bool stops_on_sigterm;     // false: it stops by itself after two connections (21-25)
@@ -44,7 +46,9 @@ struct GracefulServer {
 };
 
 // How gtest shows the parameter in a failure message.
-[[maybe_unused]] void PrintTo(const GracefulServer& server, std::ostream* out) { *out << server.stage << "/" << server.target; }
+[[maybe_unused]] void PrintTo(const GracefulServer& server, std::ostream* out) {
+    *out << server.stage << "/" << server.target;
+}
 
 const GracefulServer graceful_servers[] = {
     {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
@@ -74,27 +78,31 @@ int wait_for_first_job(ServerProcess& server) {
 class Stage08_Shutdown : public testing::TestWithParam<GracefulServer> {
 protected:
     static std::unique_ptr<ServerProcess> start_server(std::chrono::milliseconds delay = 300ms) {
-        return ServerProcess::start({.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
+        return ServerProcess::start(
+            {.stage = GetParam().stage, .target = GetParam().target, .slow_request_delay = delay});
     }
 };
 
 // No prefix, so the names stay `Stage08_Shutdown.Name/listing_21_25`.
 INSTANTIATE_TEST_SUITE_P(, Stage08_Shutdown, testing::ValuesIn(graceful_servers),
-                         [](const testing::TestParamInfo<GracefulServer>& server) { return std::string(server.param.name); });
+                         [](const testing::TestParamInfo<GracefulServer>& server) {
+                             return std::string(server.param.name);
+                         });
 
 // Every server of the stage that answers: the book's responses, byte for byte. Listing 21-25 and its
 // read-timeout variant take two connections and stop, so they are started twice for the three requests.
 class Stage08_Answers : public testing::TestWithParam<const char*> {};
 
 INSTANTIATE_TEST_SUITE_P(Stage08, Stage08_Answers,
-                         testing::Values("no-listing-04-update-drop-definition", "listing-21-23", "listing-21-24",
-                                         "listing-21-25", "listing-21-25-read-timeout"),
+                         testing::Values("no-listing-04-update-drop-definition", "listing-21-23",
+                                         "listing-21-24", "listing-21-25", "listing-21-25-read-timeout"),
                          target_test_name);
 
 TEST_P(Stage08_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
     const std::string target = GetParam();
     const std::size_t connections = target.starts_with("listing-21-25") ? 2 : 3;
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = target}, connections));
+    ASSERT_NO_FATAL_FAILURE(
+        expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = target}, connections));
 }
 
 TEST_P(Stage08_Shutdown, ServesTwoRequestsThenShutsDownInTheBooksOrderAndExitsZero) {
@@ -116,13 +124,16 @@ TEST_P(Stage08_Shutdown, JobsInFlightWhenShutdownBeginsStillFinish) {
     auto server = start_server(delay);
     SleepsInFlight sleeps(*server, 2);
     if (GetParam().stops_on_sigterm) {
-        ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s))
+        ASSERT_TRUE(
+            server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 2; }, 5s))
             << worker_lines_note(*server);
         server->send_signal(SIGTERM);
     }
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
+    ASSERT_TRUE(
+        server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
     EXPECT_FALSE(sleeps.answered()) << "the shutdown must have begun while both /sleep were in flight";
-    ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once both are answered"));
+    ASSERT_NO_FATAL_FAILURE(
+        sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once both are answered"));
     EXPECT_EQ(worker_job_ids(server->stdout_lines()).size(), 2U) << worker_lines_note(*server);
 }
 
@@ -140,7 +151,8 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
     const auto stuck = [&](const std::vector<std::string>& lines) {
         if (!has_line(lines, "Shutting down worker " + std::to_string(idle_worker))) return false;
         for (int id = 0; id < pool_size; ++id) {
-            if (id != idle_worker && !has_line(lines, "Worker " + std::to_string(id) + " disconnected; shutting down.")) {
+            if (id != idle_worker
+                && !has_line(lines, "Worker " + std::to_string(id) + " disconnected; shutting down.")) {
                 return false;
             }
         }
@@ -149,7 +161,11 @@ TEST(Stage08_IdleClient, TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays) {
     ASSERT_TRUE(server->wait_for_stdout(stuck, 5s))
         << "the other workers end; the destructor reaches the idle one and says `Shutting down worker N` "
            "before it joins";
-    observe({.saw = "an idle client on worker " + std::to_string(idle_worker) + ": the shutdown got to `Shutting down worker " + std::to_string(idle_worker) + "` and stopped", .shows = "join() waits for the worker blocked reading the idle connection", .expected = "the server still running 3 s later"});
+    observe({.saw = "an idle client on worker " + std::to_string(idle_worker)
+                    + ": the shutdown got to `Shutting down worker " + std::to_string(idle_worker)
+                    + "` and stopped",
+             .shows = "join() waits for the worker blocked reading the idle connection",
+             .expected = "the server still running 3 s later"});
     // Longer than the read-timeout variant's 2 s, so that a bounded wait could not pass for this one.
     EXPECT_FALSE(server->wait_for_exit(3s).has_value()) << "join() waits for the idle worker";
     const auto lines = server->stdout_lines();
@@ -168,19 +184,23 @@ TEST(Stage08_IdleClient, WhenTheIdleClientLeavesTheBooksShutdownEndsWithAPanicEx
     // the destructor's unwrap panics on main: 101.
     auto server = start_listing("listing-21-25");
     std::optional<rs::net::TcpStream> idle = rs::net::TcpStream::connect(server->address()).unwrap();
-    ASSERT_GE(wait_for_first_job(*server), 0) << "the idle connection is the first job. " << worker_lines_note(*server);
+    ASSERT_GE(wait_for_first_job(*server), 0)
+        << "the idle connection is the first job. " << worker_lines_note(*server);
     const auto record = send_request(server->address(), {.path = "/"});
     ASSERT_EQ(record.outcome, Outcome::Response) << record.error;
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
+    ASSERT_TRUE(
+        server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s));
 
     idle.reset();
     const auto status = server->wait_for_exit(5s);
     ASSERT_TRUE(status.has_value()) << "once the idle client has gone, the server ends";
     const auto errors = server->stderr_text();
-    observe({.saw = "the idle client left: " + status->describe() + ", " +
-                    std::to_string(occurrences(errors, rust_text::main_panicked)) + " panic on main",
-             .shows = "the idle job's panic ends its worker; join() returns Err and the destructor's unwrap panics",
-             .expected = "exit status 101, one panic on main"});
+    observe(
+        {.saw = "the idle client left: " + status->describe() + ", "
+                + std::to_string(occurrences(errors, rust_text::main_panicked)) + " panic on main",
+         .shows =
+             "the idle job's panic ends its worker; join() returns Err and the destructor's unwrap panics",
+         .expected = "exit status 101, one panic on main"});
     EXPECT_TRUE(status->exited && status->code == 101) << status->describe();
     EXPECT_EQ(occurrences(errors, rust_text::unwrap_none), 1U) << errors;
     EXPECT_EQ(occurrences(errors, rust_text::main_panicked), 1U) << errors;

@@ -55,9 +55,11 @@ TEST(POOL_SUITE, JobsStillQueuedWhenThePoolIsDestroyedAllRunBeforeTheDestructorR
     const std::size_t finished_when_it_returned = probe->counts().finished;
     opener.join();
 
-    EXPECT_EQ(finished_when_it_returned, jobs) << "jobs queued before the shutdown were lost, or still running";
+    EXPECT_EQ(finished_when_it_returned, jobs)
+        << "jobs queued before the shutdown were lost, or still running";
     // As a duration (a time point prints as bytes in a failure).
-    EXPECT_GT(destructor_returned - gate_opened, Clock::duration::zero()) << "the destructor returned before its worker had finished";
+    EXPECT_GT(destructor_returned - gate_opened, Clock::duration::zero())
+        << "the destructor returned before its worker had finished";
     EXPECT_EQ(support::live_threads(), threads_before) << "every worker thread has ended when it returns";
 }
 
@@ -75,4 +77,6 @@ using namespace support::like_21_20;
 
 TEST(POOL_SUITE, FourJobsAllMeetAtAFourWayBarrier) { four_jobs_all_meet_at_a_four_way_barrier<ThreadPool>(); }
 TEST(POOL_SUITE, AFifthJobWaitsUntilAWorkerIsFree) { a_fifth_job_waits_until_a_worker_is_free<ThreadPool>(); }
-TEST(POOL_SUITE, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) { at_most_four_threads_never_the_callers<ThreadPool>(); }
+TEST(POOL_SUITE, JobsRunOnAtMostFourThreadsNoneOfThemTheCallers) {
+    at_most_four_threads_never_the_callers<ThreadPool>();
+}

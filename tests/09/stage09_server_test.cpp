@@ -24,7 +24,8 @@ namespace {
 constexpr int pool_size = 4;
 
 std::unique_ptr<ServerProcess> start_modern_pool(std::chrono::milliseconds delay = 300ms) {
-    return ServerProcess::start({.stage = "09-modern-cpp-pool", .target = "modern-pool", .slow_request_delay = delay});
+    return ServerProcess::start(
+        {.stage = "09-modern-cpp-pool", .target = "modern-pool", .slow_request_delay = delay});
 }
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
@@ -36,7 +37,8 @@ bool has_line(const std::vector<std::string>& lines, const std::string& wanted) 
 bool printed(ServerProcess& server, const std::vector<std::string>& wanted) {
     return server.wait_for_stdout(
         [&](const std::vector<std::string>& lines) {
-            return std::all_of(wanted.begin(), wanted.end(), [&](const auto& line) { return has_line(lines, line); });
+            return std::all_of(wanted.begin(), wanted.end(),
+                               [&](const auto& line) { return has_line(lines, line); });
         },
         5s);
 }
@@ -48,13 +50,16 @@ TEST(Stage09_Server, SigtermDuringFourSlowRequestsAnswersAllFourThenExitsZero) {
     auto server = start_modern_pool(delay);
     SleepsInFlight sleeps(*server, pool_size);
     // All four taken by a worker, so all four are sleeping when the signal comes.
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == pool_size; }, 5s))
+    ASSERT_TRUE(server->wait_for_stdout(
+        [](const auto& lines) { return worker_job_ids(lines).size() == pool_size; }, 5s))
         << worker_lines_note(*server);
     server->send_signal(SIGTERM);
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s))
+    ASSERT_TRUE(
+        server->wait_for_stdout([](const auto& lines) { return has_line(lines, "Shutting down."); }, 5s))
         << "SIGTERM should end the accept loop at once";
     EXPECT_FALSE(sleeps.answered()) << "the shutdown must have begun while the four /sleep were in flight";
-    ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(*server, "the server should exit once the four are answered"));
+    ASSERT_NO_FATAL_FAILURE(sleeps.expect_all_answered_then_exit_zero(
+        *server, "the server should exit once the four are answered"));
     for (int id = 0; id < pool_size; ++id) {
         EXPECT_TRUE(printed(*server, {"Worker " + std::to_string(id) + " stopped; shutting down."})) << id;
     }
@@ -71,33 +76,40 @@ TEST(Stage09_Server, SigintEndsAnIdleServerWithStatusZero) {
 }
 
 TEST(Stage09_Server, AnIdleClientHoldsUpASigtermShutdownOnlyUntilTheReadTimeout) {
-    // Stage 08's book listing waits for an idle client for ever (Stage08_IdleClient.TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays).
+    // Stage 08's book listing waits for an idle client for ever
+    // (Stage08_IdleClient.TheBooksShutdownWaitsForAnIdleClientAsLongAsItStays).
     // Here the 2 s read timeout makes its job throw; the worker logs it and stops, and the server exits 0.
     auto server = start_modern_pool();
     const auto connected_at = Clock::now();
     auto idle = rs::net::TcpStream::connect(server->address()).unwrap();
-    ASSERT_TRUE(server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 1; }, 5s))
+    ASSERT_TRUE(
+        server->wait_for_stdout([](const auto& lines) { return worker_job_ids(lines).size() == 1; }, 5s))
         << worker_lines_note(*server);
     server->send_signal(SIGTERM);
     ASSERT_TRUE(printed(*server, {"Shutting down."}));
 
     const auto status = server->wait_for_exit(10s);
     ASSERT_TRUE(status.has_value()) << "the read timeout bounds the shutdown";
-    EXPECT_GE(Clock::now() - connected_at, 1500ms) << "the server waited for the idle client's read to time out";
+    EXPECT_GE(Clock::now() - connected_at, 1500ms)
+        << "the server waited for the idle client's read to time out";
     EXPECT_TRUE(status->exited && status->code == 0) << status->describe() << "\n" << server->stderr_text();
-    EXPECT_EQ(occurrences(server->stderr_text(), "the job threw: reading the request: Resource temporarily unavailable"), 1U)
+    EXPECT_EQ(occurrences(server->stderr_text(),
+                          "the job threw: reading the request: Resource temporarily unavailable"),
+              1U)
         << server->stderr_text();
 
     ASSERT_NO_FATAL_FAILURE(expect_closed_without_response(idle));
 }
 
 TEST(Stage09_Server, AnEmptyConnectionIsLoggedAndAllFourWorkersKeepServing) {
-    // Stage 06's empty connection panics and ends its worker (Stage06_Server.AnEmptyConnectionEndsOnlyTheWorkerThatTookIt).
+    // Stage 06's empty connection panics and ends its worker
+    // (Stage06_Server.AnEmptyConnectionEndsOnlyTheWorkerThatTookIt).
     // Here handle_connection throws, the worker logs it to stderr, and four /sleep still run side by side.
     constexpr auto delay = 300ms;
     auto server = start_modern_pool(delay);
     (void)connect_and_close(server->address(), 50ms);
-    ASSERT_TRUE(server->wait_for_stderr("the job threw: the client closed the connection before sending a request line", 5s))
+    ASSERT_TRUE(server->wait_for_stderr(
+        "the job threw: the client closed the connection before sending a request line", 5s))
         << server->stderr_text();
 
     const auto records = send_concurrently(server->address(), same_request("/sleep", pool_size));

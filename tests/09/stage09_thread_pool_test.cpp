@@ -73,7 +73,8 @@ private:
 }  // namespace
 
 TEST(Stage09_ThreadPool, AJobThatThrowsLeavesThePoolAtFullStrength) {
-    // Rust's pool loses a worker to every panicking job (Stage06_Server.AnEmptyConnectionEndsOnlyTheWorkerThatTookIt).
+    // Rust's pool loses a worker to every panicking job
+    // (Stage06_Server.AnEmptyConnectionEndsOnlyTheWorkerThatTookIt).
     // Here each worker catches what its job throws, logs it to stderr and takes the next job.
     CapturedStream errors(std::cerr);
     auto pool = ThreadPool(pool_workers);
@@ -83,10 +84,13 @@ TEST(Stage09_ThreadPool, AJobThatThrowsLeavesThePoolAtFullStrength) {
     pool.execute([] { throw 42; });  // not a std::exception: caught all the same
     ASSERT_TRUE(errors.wait_for(": the job threw", pool_deadline, pool_workers + 1)) << errors.text();
     for (std::size_t i = 0; i < pool_workers; ++i) {
-        EXPECT_EQ(support::occurrences(errors.text(), ": the job threw: job " + std::to_string(i) + " failed\n"), 1U)
+        EXPECT_EQ(
+            support::occurrences(errors.text(), ": the job threw: job " + std::to_string(i) + " failed\n"),
+            1U)
             << errors.text();
     }
-    EXPECT_EQ(support::occurrences(errors.text(), ": the job threw something that is not a std::exception\n"), 1U);
+    EXPECT_EQ(support::occurrences(errors.text(), ": the job threw something that is not a std::exception\n"),
+              1U);
 
     // Four jobs that can only finish if four workers run them at once.
     const auto counts = support::run_jobs_meeting_at_a_barrier(pool, pool_workers, pool_deadline);

@@ -27,7 +27,8 @@ constexpr int many = 200;
 constexpr auto long_delay = sanitizer_build() ? 3000ms : 1000ms;
 constexpr auto delay = 300ms;
 
-std::unique_ptr<ServerProcess> start(const char* target, std::chrono::milliseconds slow_request_delay = delay) {
+std::unique_ptr<ServerProcess> start(const char* target,
+                                     std::chrono::milliseconds slow_request_delay = delay) {
     raise_open_file_limit();  // 200 client sockets here, 200 in the server (which inherits it)
     return ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = slow_request_delay});
 }
@@ -48,11 +49,13 @@ void expect_four_sleeps_one_at_a_time(const char* target) {
 // Every server of the stage: the book's responses, byte for byte.
 class Stage10_Answers : public testing::TestWithParam<const char*> {};
 
-INSTANTIATE_TEST_SUITE_P(Stage10, Stage10_Answers, testing::Values("async-09-03", "async-09-04-blocking", "async-09-04"),
+INSTANTIATE_TEST_SUITE_P(Stage10, Stage10_Answers,
+                         testing::Values("async-09-03", "async-09-04-blocking", "async-09-04"),
                          target_test_name);
 
 TEST_P(Stage10_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(
+        expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
 }
 
 TEST(Stage10_Server, TwoHundredSleepsFinishWithinTwoDelaysOnOneThread) {
@@ -97,8 +100,8 @@ TEST(Stage10_Server, RootIsAnsweredAtOnceWhileFiftySleepsAreInFlight) {
 TEST(Stage10_Server, AnIdleClientHoldsUpNoOne) {
     auto server = start("async-09-04");
     auto idle = rs::net::TcpStream::connect(server->address()).unwrap();  // connects, never sends a byte
-    const auto records = send_concurrently(server->address(), {{.label = "/", .path = "/"},
-                                                               {.label = "/sleep", .path = "/sleep"}}, 4 * delay);
+    const auto records = send_concurrently(
+        server->address(), {{.label = "/", .path = "/"}, {.label = "/sleep", .path = "/sleep"}}, 4 * delay);
     EXPECT_EQ(unanswered(records), "") << "the idle connection's task waits for its bytes; no one else does";
     EXPECT_LT(records[0].seconds(), 0.5 * std::chrono::duration<double>(delay).count());
 }
@@ -157,10 +160,12 @@ TEST(Stage10_BlockingSleepServer, ConcurrentSleepsRunOneAtATime) {
 
 TEST(Stage10_BlockingSleepServer, RootWaitsBehindASleep) {
     auto server = start("async-09-04-blocking");
-    const auto records = send_concurrently(server->address(), {{.label = "/sleep", .path = "/sleep"},
-                                                               {.label = "/", .path = "/", .start_after = delay / 4}});
+    const auto records = send_concurrently(
+        server->address(),
+        {{.label = "/sleep", .path = "/sleep"}, {.label = "/", .path = "/", .start_after = delay / 4}});
     ASSERT_TRUE(all_answered(records));
-    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` should have waited for the sleep to end";
+    EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay)
+        << "`/` should have waited for the sleep to end";
 }
 
 TEST(Stage10_InlineServer, ConcurrentSleepsRunOneAtATime) {

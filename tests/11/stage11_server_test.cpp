@@ -24,7 +24,8 @@ constexpr std::size_t loop_threads = 4;  // `threads` in the listings' main
 constexpr auto long_delay = sanitizer_build() ? 3000ms : 1000ms;
 constexpr auto delay = 300ms;
 
-std::unique_ptr<ServerProcess> start(const char* target, std::chrono::milliseconds slow_request_delay = delay) {
+std::unique_ptr<ServerProcess> start(const char* target,
+                                     std::chrono::milliseconds slow_request_delay = delay) {
     raise_open_file_limit();
     return ServerProcess::start({.stage = stage, .target = target, .slow_request_delay = slow_request_delay});
 }
@@ -43,14 +44,16 @@ INSTANTIATE_TEST_SUITE_P(Stage11, Stage11_Answers, testing::Values("async-09-05-
                          target_test_name);
 
 TEST_P(Stage11_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(
+        expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
 }
 
 TEST(Stage11_Server, TwoHundredSleepsFinishWithinTwoDelaysOnFourThreads) {
     auto server = start("async-09-05", long_delay);
     const auto records = send_concurrently(server->address(), same_request("/sleep", 200), 10 * long_delay);
     ASSERT_TRUE(all_answered(records));
-    EXPECT_GT(effective_parallelism(records, long_delay), 100.0) << "timers, not threads, should limit nothing";
+    EXPECT_GT(effective_parallelism(records, long_delay), 100.0)
+        << "timers, not threads, should limit nothing";
     const auto threads = thread_count(server->pid());
     EXPECT_TRUE(is_loop_threads(threads)) << threads << " threads";
 }

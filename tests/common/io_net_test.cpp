@@ -99,7 +99,8 @@ TEST(Common_BufReader, InvalidUtf8IsAnInvalidDataError) {
     auto line = buffered.lines().next().unwrap();
     ASSERT_TRUE(line.is_err());
     EXPECT_EQ(line.error().kind(), rs::io::ErrorKind::InvalidData);
-    EXPECT_EQ(line.error().debug(), R"(Error { kind: InvalidData, message: "stream did not contain valid UTF-8" })");
+    EXPECT_EQ(line.error().debug(),
+              R"(Error { kind: InvalidData, message: "stream did not contain valid UTF-8" })");
 }
 
 TEST(Common_Utf8, AcceptsUtf8RejectsOverlongAndSurrogates) {
@@ -207,5 +208,6 @@ TEST(Common_Fs, ReadToStringReadsAndReportsMissingFiles) {
     EXPECT_EQ(rs::fs::read_to_string(path).unwrap(), "hello");
     auto missing = rs::fs::read_to_string(path + ".missing");
     ASSERT_TRUE(missing.is_err());
-    EXPECT_EQ(missing.error().debug(), R"(Os { code: 2, kind: NotFound, message: "No such file or directory" })");
+    EXPECT_EQ(missing.error().debug(),
+              R"(Os { code: 2, kind: NotFound, message: "No such file or directory" })");
 }

@@ -19,7 +19,9 @@ namespace {
 // The shape of listing 21-23's drop: the workers moved out of a member, each joined and unwrapped.
 class JoinsItsWorkersWhenDropped {
 public:
-    JoinsItsWorkersWhenDropped() { workers_.push_back(rs::thread::spawn([] { rs::panic("the worker's own panic"); })); }
+    JoinsItsWorkersWhenDropped() {
+        workers_.push_back(rs::thread::spawn([] { rs::panic("the worker's own panic"); }));
+    }
     JoinsItsWorkersWhenDropped(const JoinsItsWorkersWhenDropped&) = delete;
     JoinsItsWorkersWhenDropped& operator=(const JoinsItsWorkersWhenDropped&) = delete;
     ~JoinsItsWorkersWhenDropped() {
@@ -38,5 +40,6 @@ private:
 TEST(Common_PanicInDestructor, APanicLeavingADestructorOnMainExitsWithStatus101EvenWhenOptimised) {
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT({ const JoinsItsWorkersWhenDropped pool; }, ::testing::ExitedWithCode(101),
-                rust_text::panicked_at_regex("main") + ".*\n" + rust_text::as_regex(rust_text::unwrap_join_error) + "\n");
+                rust_text::panicked_at_regex("main") + ".*\n"
+                    + rust_text::as_regex(rust_text::unwrap_join_error) + "\n");
 }

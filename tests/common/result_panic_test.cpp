@@ -79,9 +79,10 @@ PrintedAndExpected panic_and_capture(const std::string& thread_name, const std::
         rs::panic(message, where);
     } catch (const rs::Panic&) {
     }
-    const std::string location =
-        std::string("tests/common/result_panic_test.cpp:") + std::to_string(where.line) + ":" + std::to_string(where.column);
-    return {testing::internal::GetCapturedStderr(), rust_text::panic_report(thread_name, os_id, location, message)};
+    const std::string location = std::string("tests/common/result_panic_test.cpp:")
+                                 + std::to_string(where.line) + ":" + std::to_string(where.column);
+    return {testing::internal::GetCapturedStderr(),
+            rust_text::panic_report(thread_name, os_id, location, message)};
 }
 
 }  // namespace
@@ -93,7 +94,8 @@ TEST(Common_Panic, PrintsRustsReportWithTheThreadsNameOsIdAndCallSite) {
     EXPECT_EQ(on_main.printed, on_main.expected) << "Rust " << rust_text::rust_version;
 
     PrintedAndExpected on_worker;
-    auto handle = rs::thread::spawn([&on_worker] { on_worker = panic_and_capture("<unnamed>", "boom on a worker"); });
+    auto handle =
+        rs::thread::spawn([&on_worker] { on_worker = panic_and_capture("<unnamed>", "boom on a worker"); });
     ASSERT_TRUE(std::move(handle).join().is_ok());
     EXPECT_EQ(on_worker.printed, on_worker.expected) << "Rust " << rust_text::rust_version;
     EXPECT_NE(on_worker.printed.substr(0, 40), on_main.printed.substr(0, 40));

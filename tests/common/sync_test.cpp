@@ -200,7 +200,10 @@ TEST(Common_Thread, DroppingAJoinHandleDetachesTheThread) {
     };
     auto shared = std::make_shared<Rendezvous>();
     auto outcome = shared->released.get_future();
-    { auto handle = rs::thread::spawn([shared] { shared->released.set_value(shared->release.try_acquire_for(5s)); }); }
+    {
+        auto handle =
+            rs::thread::spawn([shared] { shared->released.set_value(shared->release.try_acquire_for(5s)); });
+    }
     shared->release.release();
     ASSERT_EQ(outcome.wait_for(30s), std::future_status::ready);
     EXPECT_TRUE(outcome.get()) << "dropping the JoinHandle joined the thread instead of detaching it";

@@ -128,7 +128,8 @@ TEST(Extension_SurvivePanic, EightPanickingJobsLeaveFourWorkersServing) {
                     + (served == workers ? ", " + finish_in_delays(records, delay) : std::string())
                     + "; the server had " + std::to_string(threads) + " threads while they ran",
              .shows = "every Worker outlived its panicking job, and no thread was added",
-             .expected = "all four answered, side by side (parallelism above 2.5), on 5 threads (main and four Workers)"});
+             .expected = "all four answered, side by side (parallelism above 2.5), on 5 threads (main and "
+                         "four Workers)"});
     EXPECT_EQ(served, workers) << "the workers (or the server) did not survive the panics\n" << server->stderr_text();
     EXPECT_GT(parallelism, 2.5) << "fewer than four workers are left";
     EXPECT_EQ(threads, workers + 1U) << "the pool started threads beyond its four Workers";
@@ -141,8 +142,8 @@ TEST(Extension_ErrorHandling, AnEmptyConnectionIsClosedWithoutAPanic) {
     const auto empty = send_nothing(server->address());
     const bool panicked = panics_within(*server, 500ms);
     const auto after = send_request(server->address(), {.label = "/", .path = "/"});
-    observe({.saw = std::string("a connection closed before a line: ") + outcome_of(empty) + (panicked ? ", a panic" : ", no panic")
-                    + "; `/` afterwards: " + outcome_of(after),
+    observe({.saw = std::string("a connection closed before a line: ") + outcome_of(empty)
+                    + (panicked ? ", a panic" : ", no panic") + "; `/` afterwards: " + outcome_of(after),
              .shows = "a connection that sends nothing is closed quietly",
              .expected = "a close without an answer, no panic, and `/` answered 200"});
     EXPECT_FALSE(panicked) << server->stderr_text();
@@ -156,8 +157,8 @@ TEST(Extension_ErrorHandling, ARequestLineThatIsNotUtf8IsAnswered400) {
     const auto garbled = send_request(server->address(), {.label = "not UTF-8", .raw = std::string("\xff\xfe\xfd\r\n\r\n")}, 3s);
     const bool panicked = panics_within(*server, 300ms);
     const auto after = send_request(server->address(), {.label = "/", .path = "/"});
-    observe({.saw = "a request line that is not UTF-8 got " + outcome_of(garbled) + (panicked ? ", and a panic" : ", no panic")
-                    + "; `/` afterwards: " + outcome_of(after),
+    observe({.saw = "a request line that is not UTF-8 got " + outcome_of(garbled)
+                    + (panicked ? ", and a panic" : ", no panic") + "; `/` afterwards: " + outcome_of(after),
              .shows = "a garbled request line is answered `400 BAD REQUEST`",
              .expected = "HTTP/1.1 400 BAD REQUEST, no panic, and `/` answered 200"});
     EXPECT_FALSE(panicked) << server->stderr_text();
@@ -194,8 +195,8 @@ TEST(Extension_ErrorHandling, APageThatCannotBeReadIsAnswered500) {
     const auto missing = send_request(server->address(), {.label = "/missing", .path = "/missing"}, 3s);
     const bool panicked = panics_within(*server, 300ms);
     const bool still_running = !server->wait_for_exit(100ms).has_value();
-    observe({.saw = "pages that cannot be read: `/` got " + outcome_of(root) + ", `/missing` got " + outcome_of(missing)
-                    + (panicked ? "; a panic" : "; no panic"),
+    observe({.saw = "pages that cannot be read: `/` got " + outcome_of(root) + ", `/missing` got "
+                    + outcome_of(missing) + (panicked ? "; a panic" : "; no panic"),
              .shows = "a failed read of the page is answered `500`",
              .expected = "HTTP/1.1 500 INTERNAL SERVER ERROR twice, no panic, the server still running"});
     EXPECT_FALSE(panicked) << server->stderr_text();
@@ -248,11 +249,14 @@ TEST(Extension_BoundedQueue, AfterABurstRefusedAtOnceANormalLoadIsServedAgain) {
     // Every job of the burst has run: a normal load must find the queue empty again.
     const auto load = send_concurrently(server->address(), same_request("/sleep", workers), 10s);
     const int served_after = answered(load, 200);
-    observe({.saw = "twelve /sleep at once: " + std::to_string(answered(burst, 200)) + " answered 200, "
-                    + std::to_string(answered(burst, 503)) + " answered 503 (" + std::to_string(refused_late)
-                    + " of them after half a delay); then four /sleep: " + std::to_string(served_after) + " answered 200",
-             .shows = "a full queue is refused at once, and empties again as the Workers take its jobs",
-             .expected = "at least one 503 and four 200 in the burst, each 503 within half a delay; then all four 200"});
+    observe(
+        {.saw = "twelve /sleep at once: " + std::to_string(answered(burst, 200)) + " answered 200, "
+                + std::to_string(answered(burst, 503)) + " answered 503 (" + std::to_string(refused_late)
+                + " of them after half a delay); then four /sleep: " + std::to_string(served_after)
+                + " answered 200",
+         .shows = "a full queue is refused at once, and empties again as the Workers take its jobs",
+         .expected =
+             "at least one 503 and four 200 in the burst, each 503 within half a delay; then all four 200"});
     EXPECT_GE(answered(burst, 503), 1) << "nothing was refused: the queue is unbounded";
     EXPECT_EQ(refused_late, 0) << "a 503 must not wait for a worker";
     EXPECT_GE(answered(burst, 200), workers);

@@ -54,8 +54,9 @@ TEST(Extension_SurvivePanicPool, AfterEightPanickingJobsFourJobsStillRunAtOnce) 
     // A pool that lost its Workers is given nothing more (its execute would panic here).
     const auto after = panicked == panicking_jobs ? run_jobs_meeting_at_a_barrier(pool, pool_workers, short_deadline)
                                                   : JobProbe::Counts{};
-    observe({.saw = "eight jobs that panic: " + std::to_string(panicked) + " run; then four jobs that wait for each "
-                    "other: " + std::to_string(after.met_at_barrier) + " of 4 met",
+    observe({.saw = "eight jobs that panic: " + std::to_string(panicked)
+                    + " run; then four jobs that wait for each other: "
+                    + std::to_string(after.met_at_barrier) + " of 4 met",
              .shows = "every Worker outlived the panics of the jobs it ran, in the pool itself",
              .expected = "all 8 run, then all 4 to meet"});
     EXPECT_EQ(panicked, panicking_jobs) << "Workers ended with the jobs that panicked: the rest were never run";
@@ -78,11 +79,13 @@ TEST(Extension_SurvivePanicPool, AfterPanickingJobsEveryJobRunsOnTheSameFourThre
     probe->open_gate();
     probe->wait_until([&](const auto& counts) { return counts.finished == panicked + later_jobs; }, short_deadline);
     const auto counts = probe->counts();
-    observe({.saw = std::to_string(panicked) + " jobs that panic, then " + std::to_string(later_jobs) + " more: "
-                    + std::to_string(counts.finished) + " run, on " + std::to_string(counts.threads.size())
-                    + " threads; the pool added " + std::to_string(threads_added) + " threads while four of them ran",
+    observe({.saw = std::to_string(panicked) + " jobs that panic, then " + std::to_string(later_jobs)
+                    + " more: " + std::to_string(counts.finished) + " run, on "
+                    + std::to_string(counts.threads.size()) + " threads; the pool added "
+                    + std::to_string(threads_added) + " threads while four of them ran",
              .shows = "the four Workers caught the panics and went on: no thread was added or replaced",
-             .expected = "every job run, on 4 threads none of them the caller's, and no more than 4 threads added"});
+             .expected =
+                 "every job run, on 4 threads none of them the caller's, and no more than 4 threads added"});
     EXPECT_EQ(counts.finished, panicked + later_jobs) << "some jobs were never run";
     EXPECT_LE(counts.threads.size(), pool_workers) << "jobs ran on more threads than the pool has workers: "
                                                       "a new thread for each panic?";

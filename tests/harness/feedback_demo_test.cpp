@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 namespace {
 
 std::unique_ptr<ServerProcess> start_tiny_server(const std::string& mode) {
-    return ServerProcess::start({.executable = build_root() / "tests" / "harness" / "tiny-server", .arguments = {mode}});
+    return ServerProcess::start(
+        {.executable = build_root() / "tests" / "harness" / "tiny-server", .arguments = {mode}});
 }
 
 }  // namespace
@@ -27,7 +28,8 @@ std::unique_ptr<ServerProcess> start_tiny_server(const std::string& mode) {
 TEST(Harness_Feedback, FourSleepsAtOnceOnAServerThatCrashes) {
     auto server = start_tiny_server("crash");
     double parallelism = 0;
-    ASSERT_NO_FATAL_FAILURE(four_sleeps_at_once(*server, 100ms, "side by side", "parallelism between 2.5 and 4.4", parallelism));
+    ASSERT_NO_FATAL_FAILURE(
+        four_sleeps_at_once(*server, 100ms, "side by side", "parallelism between 2.5 and 4.4", parallelism));
 }
 
 // A server whose `Worker N` lines sat in an unflushed std::cout buffer when it was killed.

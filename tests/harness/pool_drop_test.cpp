@@ -38,7 +38,8 @@ TEST(Harness_PoolDrop, ADestructorThatHangsFailsTheTestAndTheTestGoesOn) {
     auto gates = std::make_shared<Gates>();
     PoolDroppedWithinDeadline<PoolWhoseDestructorWaits> pool(gates);
     bool returned = true;
-    EXPECT_NONFATAL_FAILURE(returned = pool.drop(100ms), "the pool's destructor did not return within 100 ms");
+    EXPECT_NONFATAL_FAILURE(returned = pool.drop(100ms),
+                            "the pool's destructor did not return within 100 ms");
     EXPECT_FALSE(returned);
     gates->may_return.release();  // the detached destructor ends now
     EXPECT_TRUE(gates->returned.try_acquire_for(5s));

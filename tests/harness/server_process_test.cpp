@@ -28,7 +28,8 @@ template <typename Run>
 std::vector<std::string> failures_of(Run run) {
     testing::TestPartResultArray caught;
     {
-        const testing::ScopedFakeTestPartResultReporter reporter(testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &caught);
+        const testing::ScopedFakeTestPartResultReporter reporter(
+            testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &caught);
         run();
     }
     std::vector<std::string> messages;
@@ -47,7 +48,8 @@ void expect_last_words_read(const std::string& filler_bytes, int iterations) {
         ASSERT_FALSE(lines.empty());
         ASSERT_EQ(lines.back(), "the last line on stdout");
         const auto errors = child->stderr_text();
-        ASSERT_TRUE(errors.ends_with("the last line on stderr\n")) << "stderr ends: " << errors.substr(errors.size() - std::min<std::size_t>(errors.size(), 80));
+        ASSERT_TRUE(errors.ends_with("the last line on stderr\n"))
+            << "stderr ends: " << errors.substr(errors.size() - std::min<std::size_t>(errors.size(), 80));
     }
 }
 
@@ -77,7 +79,8 @@ TEST(Harness_ServerProcess, KillAndWaitReturnsWithTheOutputComplete) {
 TEST(Harness_ServerProcess, MergedStderrKeepsTheOrderOfWritesAndIsReadToTheEnd) {
     for (int iteration = 0; iteration < 50; ++iteration) {
         SCOPED_TRACE("iteration " + std::to_string(iteration));
-        auto child = ServerProcess::start({.executable = last_words(), .arguments = {"48000"}, .merge_stderr = true});
+        auto child =
+            ServerProcess::start({.executable = last_words(), .arguments = {"48000"}, .merge_stderr = true});
         const auto status = child->wait_for_exit(30s);
         ASSERT_TRUE(status.has_value() && status->exited && status->code == 101);
         const auto lines = child->stdout_lines();
@@ -106,11 +109,16 @@ TEST(Harness_ServerProcess, AServerThatCrashesDuringATestFailsItWithTheSignalAnd
         EXPECT_TRUE(record.closed_without_response()) << support::to_string(record.outcome);
     });
     ASSERT_EQ(failures.size(), 1U);
-    EXPECT_TRUE(failures[0].starts_with("the server crashed: it was killed by signal 11 (SIGSEGV, Segmentation fault): "
-                                        "status 139 in a shell\n")) << failures[0];
-    EXPECT_NE(failures[0].find("its last lines on stdout:\n    Listening on http://127.0.0.1:"), std::string::npos) << failures[0];
+    EXPECT_TRUE(failures[0].starts_with(
+        "the server crashed: it was killed by signal 11 (SIGSEGV, Segmentation fault): "
+        "status 139 in a shell\n"))
+        << failures[0];
+    EXPECT_NE(failures[0].find("its last lines on stdout:\n    Listening on http://127.0.0.1:"),
+              std::string::npos)
+        << failures[0];
     EXPECT_NE(failures[0].find("    Worker 0 got a job; executing.\n"), std::string::npos) << failures[0];
-    EXPECT_NE(failures[0].find("its last lines on stderr:\n    the job's last word before the crash\n"), std::string::npos)
+    EXPECT_NE(failures[0].find("its last lines on stderr:\n    the job's last word before the crash\n"),
+              std::string::npos)
         << failures[0];
 }
 
@@ -121,9 +129,15 @@ TEST(Harness_ServerProcess, AServerThatCrashesBeforeListeningIsReportedAsACrash)
         FAIL() << "start() returned for a server that never listened";
     } catch (const std::runtime_error& error) {
         const std::string message = error.what();
-        EXPECT_NE(message.find("did not print its Listening line: the server crashed: it was killed by signal 11 (SIGSEGV, "
-                               "Segmentation fault): status 139 in a shell\n"), std::string::npos) << message;
-        EXPECT_NE(message.find("its last lines on stderr:\n    the last word before listening\n"), std::string::npos) << message;
+        EXPECT_NE(
+            message.find(
+                "did not print its Listening line: the server crashed: it was killed by signal 11 (SIGSEGV, "
+                "Segmentation fault): status 139 in a shell\n"),
+            std::string::npos)
+            << message;
+        EXPECT_NE(message.find("its last lines on stderr:\n    the last word before listening\n"),
+                  std::string::npos)
+            << message;
     }
 }
 
@@ -138,11 +152,13 @@ TEST(Harness_ServerProcess, AnEndTheTestWaitedForOrTheHarnessCausedIsNoFailure) 
         auto server = ServerProcess::start({.executable = tiny_server(), .arguments = {"unflushed"}});
         (void)server->kill_and_wait();
     }), std::vector<std::string>{});
-    EXPECT_EQ(failures_of([] {  // exits 101 by itself, in a test that has not failed: said only beside a failure
-        auto child = ServerProcess::start({.executable = last_words(), .arguments = {"0"}});
-        ASSERT_TRUE(child->wait_for_stderr("the last line on stderr\n", 10s));
-        std::this_thread::sleep_for(100ms);
-    }), std::vector<std::string>{});
+    EXPECT_EQ(
+        failures_of([] {  // exits 101 by itself, in a test that has not failed: said only beside a failure
+            auto child = ServerProcess::start({.executable = last_words(), .arguments = {"0"}});
+            ASSERT_TRUE(child->wait_for_stderr("the last line on stderr\n", 10s));
+            std::this_thread::sleep_for(100ms);
+        }),
+        std::vector<std::string>{});
 }
 
 }  // namespace

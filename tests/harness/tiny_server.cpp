@@ -32,11 +32,13 @@ int listen_on_a_free_port() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listener, 16) != 0 ||
-        ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), length) != 0
+        || ::listen(listener, 16) != 0
+        || ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
         ::_exit(2);
     }
-    write_all(STDOUT_FILENO, "Listening on http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "\n");
+    write_all(STDOUT_FILENO,
+              "Listening on http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "\n");
     return listener;
 }
 

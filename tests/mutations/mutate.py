@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The mutation audit: puts each bug listed in mutations.tsv into a scratch copy of the workbook, one at
-a time, and checks that the Meson suite (or test) the entry names fails on it. A test that has gone
-blind lets its mutation survive.
+a time, and checks that the test (by its key) or group suite the entry names fails on it. A test that
+has gone blind lets its mutation survive.
 
     mutate.py [--list] [--lanes N] [NAME...]
 
@@ -15,9 +15,10 @@ the test processes ($MESON_TESTTHREADS) shared among them: the suites mostly wai
 Prints a table (mutation, suite, killed/SURVIVED); exits 1 if any mutation survived or could not be
 applied or built.
 
-mutations.tsv, tab-separated, `#` comments: NAME, SUITE (a Meson suite, e.g. `06`, or one test's full
-name), FILE (relative to the root), FIND, REPLACE. FIND must occur exactly once in FILE; an empty FIND
-means the whole file. In FIND and REPLACE, \\n is a newline, \\t a tab, \\\\ a backslash.
+mutations.tsv, tab-separated, `#` comments: NAME, SUITE (a test's key, e.g. `06-server`, or a group
+suite, e.g. `06`: tests/test_keys.py; never a test's sentence), FILE (relative to the root), FIND,
+REPLACE. FIND must occur exactly once in FILE; an empty FIND means the whole file. In FIND and REPLACE,
+\\n is a newline, \\t a tab, \\\\ a backslash.
 """
 import argparse
 import os
@@ -27,7 +28,9 @@ import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 from scratch_tree import ROOT, ScratchTree, table_rows, unescape  # noqa: E402
+from test_keys import read_tests, suites  # noqa: E402
 
 TABLE = pathlib.Path(__file__).resolve().parent / "mutations.tsv"
 TREE = ScratchTree("build-mutate")
@@ -42,6 +45,14 @@ def read_table(table=TABLE):
     if len(set(names)) != len(names):
         sys.exit(f"{table}: mutation names must be unique")
     return mutations
+
+
+def selected_tests(tree, suite):
+    """The tests a row's SUITE selects (tests_of), and the `meson test` selector; none when SUITE is no
+    suite of the build (a test's sentence names no suite)."""
+    if suite not in {name for test in read_tests(tree.build_dir) for name in suites(test)}:
+        return [], []
+    return tree.tests_of(suite)
 
 
 def apply_one(tree, m, selected, failing, env):
@@ -106,7 +117,7 @@ def main():
     # The lanes share the test processes ./workbook test would run ($MESON_TESTTHREADS).
     processes = int(os.environ.get("MESON_TESTTHREADS") or os.cpu_count() or 1)
     env = dict(os.environ, GTEST_FAIL_FAST="1", MESON_TESTTHREADS=str(max(1, processes // len(lanes))))
-    selected = {m["name"]: TREE.tests_of(m["suite"]) for m in mutations}
+    selected = {m["name"]: selected_tests(TREE, m["suite"]) for m in mutations}
     every_test = sorted({t["name"] for tests, _ in selected.values() for t in tests})
     started = time.monotonic()
     every_output = TREE.targets_for([t for tests, _ in selected.values() for t in tests])

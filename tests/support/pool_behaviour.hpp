@@ -35,7 +35,10 @@ void four_jobs_all_meet_at_a_four_way_barrier() {
     // worker that kept the lock through its job would stop the others receiving theirs).
     const RunningPool<Pool> pool(pool_workers);
     const auto counts = run_jobs_meeting_at_a_barrier(*pool, pool_workers, pool_deadline);
-    observe({.saw = "four jobs that wait for each other at a barrier: " + std::to_string(counts.met_at_barrier) + " of 4 met", .shows = "four ran at the same time", .expected = "all 4 to meet"});
+    observe({.saw = "four jobs that wait for each other at a barrier: "
+                    + std::to_string(counts.met_at_barrier) + " of 4 met",
+             .shows = "four ran at the same time",
+             .expected = "all 4 to meet"});
     EXPECT_EQ(counts.finished, pool_workers);
     EXPECT_EQ(counts.met_at_barrier, pool_workers) << "the four jobs did not run at the same time";
     EXPECT_EQ(counts.peak_running, pool_workers);
@@ -56,7 +59,10 @@ void a_fifth_job_waits_until_a_worker_is_free() {
 
     probe->open_gate();
     ASSERT_TRUE(probe->wait_until([](const auto& counts) { return counts.finished == pool_workers + 1; }, pool_deadline));
-    observe({.saw = "five jobs held at a gate, four workers: at most " + std::to_string(probe->counts().peak_running) + " ran at once", .shows = "the pool caps the jobs running at four", .expected = "at most 4, the fifth waiting"});
+    observe({.saw = "five jobs held at a gate, four workers: at most "
+                    + std::to_string(probe->counts().peak_running) + " ran at once",
+             .shows = "the pool caps the jobs running at four",
+             .expected = "at most 4, the fifth waiting"});
     EXPECT_EQ(probe->counts().peak_running, pool_workers);
 }
 

@@ -84,8 +84,10 @@ inline void expect_the_books_three_answers(const ServerOptions& options, std::si
                                                           std::to_string(record.response.body.size()) + " bytes"
                                                     : std::string(to_string(record.outcome)));
     }
-    observe({.saw = saw, .shows = "the book's status lines, Content-Length and files, byte for byte",
-             .expected = "200 OK with hello.html for `/` and `/sleep`, 404 NOT FOUND with 404.html otherwise"});
+    observe(
+        {.saw = saw,
+         .shows = "the book's status lines, Content-Length and files, byte for byte",
+         .expected = "200 OK with hello.html for `/` and `/sleep`, 404 NOT FOUND with 404.html otherwise"});
     for (std::size_t i = 0; i < records.size(); ++i) {
         ASSERT_NO_FATAL_FAILURE(expect_page(records[i], options.stage, books_answers[i].status_line, books_answers[i].file));
     }
@@ -100,7 +102,9 @@ inline void four_sleeps_at_once(const ServerProcess& server, std::chrono::millis
     const auto records = send_concurrently(server.address(), same_request("/sleep", 4));
     ASSERT_TRUE(all_answered(records));
     parallelism = effective_parallelism(records, delay);
-    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay), .shows = shows, .expected = expected});
+    observe({.saw = "four /sleep at once on four workers " + finish_in_delays(records, delay),
+             .shows = shows,
+             .expected = expected});
 }
 
 // Once the server has stopped (kill_and_wait, or its exit): the ids of its `Worker N got a job;
@@ -110,7 +114,9 @@ inline std::vector<int> observe_worker_lines(const ServerProcess& server, std::s
     std::string workers;
     for (const int id : ids) workers += (workers.empty() ? "" : ", ") + std::to_string(id);
     const std::string note = worker_lines_note(server);
-    observe({.saw = note.empty() ? std::to_string(ids.size()) + " `Worker N got a job; executing.` lines (workers " + workers + ")" : note,
+    observe({.saw = note.empty() ? std::to_string(ids.size())
+                                       + " `Worker N got a job; executing.` lines (workers " + workers + ")"
+                                 : note,
              .shows = shows,
              .expected = std::to_string(expected) + " `Worker N got a job; executing.` lines"});
     return ids;
@@ -139,7 +145,10 @@ inline void expect_root_waits_behind_sleep(const ServerProcess& server, std::chr
     ASSERT_EQ(records[0].outcome, Outcome::Response) << records[0].error;
     ASSERT_EQ(records[1].outcome, Outcome::Response) << records[1].error;
     const std::chrono::duration<double> delay_seconds = delay;
-    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends " + fixed((records[1].finish - records[0].start) / delay_seconds, 2) + " delays after it", .shows = shows, .expected = "`/` to end at least 0.9 delays after /sleep started"});
+    observe({.saw = "`/`, sent 0.25 delays after /sleep, ends "
+                    + fixed((records[1].finish - records[0].start) / delay_seconds, 2) + " delays after it",
+             .shows = shows,
+             .expected = "`/` to end at least 0.9 delays after /sleep started"});
     EXPECT_GE(records[1].finish - records[0].start, 0.9 * delay) << "`/` must wait for `/sleep`";
     // `/` alone takes milliseconds; here it waits out most of the remaining delay.
     EXPECT_GT(records[1].seconds(), 0.4 * delay_seconds.count());
