@@ -34,10 +34,12 @@ from xml.etree import ElementTree
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "support"))
 sys.path.insert(0, str(HERE.parent.parent / "steps"))
+sys.path.insert(0, str(HERE.parent))  # test_keys
 sys.dont_write_bytecode = True  # no __pycache__ in the tree (the scratch copy syncs it)
 import exercise_metadata  # noqa: E402
 import exercise_patch  # noqa: E402
 import listings  # noqa: E402
+import test_keys  # noqa: E402
 import exercise_report as words_for  # noqa: E402
 from scratch_tree import ROOT, ScratchTree, run, table_rows, unescape  # noqa: E402
 
@@ -194,12 +196,22 @@ def prepare(e, files):
     TREE.sync(overrides)
     TREE.configure("exercise")
     tests = []
-    for name in e.conf["check"]:
-        found, _ = TREE.tests_of(name)
+    for key in e.conf["check"]:
+        found = [t for t in TREE.tests_of(key)[0] if test_key(t) == key]
         if not found:
-            sys.exit(f"exercise: {e.id}: no Meson test named {name!r} (exercise.md's check rows)")
+            sys.exit(f"exercise: {e.id}: no Meson test with the key {key!r} (exercise.md's check lines name "
+                     f"each test by its key: tests/test_keys.py)")
         tests += [t for t in found if t not in tests]
     return tests
+
+
+def test_key(test):
+    """A Meson test's key (its suite of its own, tests/test_keys.py): what check lines and `missing`
+    patterns name it by; its name where it has none (a test made up by the self-test)."""
+    try:
+        return test_keys.key_of(test) if test.get("suite") else test["name"]
+    except LookupError:
+        return test["name"]
 
 
 @dataclasses.dataclass
@@ -466,7 +478,7 @@ def gtest_section(run_, paths, where):
         ended = how_it_ended(run_) or "the test program failed after its gtests passed"
         tail = [line for line in paths(run_.stdout).splitlines() if line.strip()][-words_for.BLOCK_LINES:]
         lines += [f"  ✗ {run_.name}: {ended}"] + ["      " + line for line in tail]
-        names = [run_.name]
+        names = [test_key(run_.test)]
     return lines, names
 
 
@@ -476,7 +488,7 @@ def other_section(run_, paths, where):
         return [], []
     tail = [line for line in paths(run_.stdout).splitlines() if line.strip()]
     return ([f"  ✗ {how_it_ended(run_) or 'it failed'}; what it printed:"]
-            + ["      " + line for line in words_for.cut(tail, where)]), [run_.name]
+            + ["      " + line for line in words_for.cut(tail, where)]), [test_key(run_.test)]
 
 
 def judge(e, runs, shown):
@@ -656,13 +668,13 @@ def hint_problems(e, answer_lines):
 def pattern_problems(e, tests):
     """`missing` patterns that match no gtest and no Meson test of the check (a typo never says its
     sentence), and gtests of the check that no pattern matches (a failure without a sentence)."""
-    names = [t["name"] for t in tests] + [n for t in tests for n in gtest_names(t)]
+    names = [test_key(t) for t in tests] + [n for t in tests for n in gtest_names(t)]
     patterns = [pattern for pattern, _ in e.conf["missing"]]
     unmatched = [f"missing pattern {pattern!r} matches no test of the check" for pattern in patterns
                  if not any(fnmatch.fnmatchcase(n, pattern) for n in names)]
     silent = [f"no missing row matches {name} (its failure would say no sentence)"
               for t in tests for name in gtest_names(t)
-              if not any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(t["name"], pattern)
+              if not any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(test_key(t), pattern)
                          for pattern in patterns)]
     return unmatched + silent
 
@@ -804,7 +816,7 @@ def targeted(e, row, tests):
     patterns = [p for p, sentence in e.conf["missing"] if words_for.says(sentence, row.must_say) and p != "*"]
     chosen, filters = [], {}
     for test in tests:
-        if any(fnmatch.fnmatchcase(test["name"], p) for p in patterns):
+        if any(fnmatch.fnmatchcase(test_key(test), p) for p in patterns):
             chosen.append(test)
             continue
         names = [n for n in gtest_names(test) if any(fnmatch.fnmatchcase(n, p) for p in patterns)]

@@ -11,9 +11,10 @@ starts with spaces goes on with the value above it), then `## ` sections:
                               in place by the `meson` file's lines
     edits: main.cpp thread_pool.hpp thread_pool.cpp
                               the learner's files
-    check: 06-server          one a test (its key, tests/exercises/exercise.py): all must pass
+    check: 06-server          one a test, named by its key (tests/test_keys.py): all must pass
     missing: PATTERN          said as `Missing: SENTENCE` (the indented lines under it) when a
-        SENTENCE              failing gtest (Suite.Test) or Meson test matches the fnmatch PATTERN
+        SENTENCE              failing gtest (Suite.Test) or Meson test (its key) matches the fnmatch
+                              PATTERN
     solution: solution.diff   an extension's reference solution: a patch on the listing it builds on
     meson: FILE               Meson lines the scratch copy's meson.build gets (an extension's test)
 
