@@ -191,6 +191,10 @@ def prepare(e, files):
     Meson tests (dicts of meson-info/intro-tests.json)."""
     listing = pathlib.Path(e.listing)
     overrides = {listing / name: "" for name in sources(ROOT / listing)}  # a file the exercise lacks is empty
+    for other in exercises():  # a program of its own is built in every scratch copy: its start at least
+        if "program" in other.conf and other.folder != e.folder:
+            folder = pathlib.Path(rel(other.folder))
+            overrides.update({folder / name: text for name, text in start_files(other).items()})
     overrides.update({listing / name: text for name, text in files.items()})
     overrides[pathlib.Path("meson.build")] = scratch_meson()
     TREE.sync(overrides)
