@@ -32,8 +32,9 @@ What it looks at in docs/*.md (and nothing else):
 
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
-  <!-- generated: listings-map -->  every listing: folder, title and the Meson tests that use it, from
-                                    listings.tsv and BUILD/meson-info (docs/listings.md).
+  <!-- generated: listings-map -->  every listing: folder, title and the keys of the Meson tests that use
+                                    it, from the tables (steps/listings.py) and BUILD/meson-info
+                                    (docs/listings.md).
 
 KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pattern and a function):
 

@@ -22,7 +22,6 @@ the stage folder):
   listings.py stage NN             the listing stage NN stands for (nothing if it has none)
   listings.py kinds                KIND BUILT RUNNABLE DESCRIPTION (BUILT, RUNNABLE: yes or no)
   listings.py validate             the tables' problems, one a line; status 1 if there is any
-  listings.py built-agree KIND=ID,ID ...   the ids a build makes per kind equal what the tables say
 """
 import dataclasses
 import pathlib
@@ -105,7 +104,7 @@ def find(listing_id, steps=None):
     for row in rows(steps):
         if row.id == listing_id:
             return row
-    raise LookupError(f"no listing or exercise {listing_id!r} in steps/*/listings.tsv (./workbook list)")
+    raise LookupError(f"no listing {listing_id!r} (see ./workbook list)")
 
 
 def stage_rows(number, steps=None):
@@ -246,7 +245,7 @@ def main(argv):
             if re.fullmatch(r"\d\d", arguments[0]):
                 row = stage_listing(arguments[0])
                 if row is None:
-                    raise LookupError(f"stage {arguments[0]} has no runnable listing (./workbook list)")
+                    raise LookupError(f"stage {arguments[0]} has no runnable listing (see ./workbook list)")
             else:
                 row = find(arguments[0])
                 if row.kind in EXERCISE_KINDS:
@@ -256,8 +255,8 @@ def main(argv):
             for kind, description in KINDS.items():
                 flags = ["yes" if kind in kinds else "no" for kinds in (BUILT_KINDS, RUNNABLE_KINDS)]
                 print("\t".join([kind, *flags, description]))
-        elif command == "built-agree" or command == "validate" and not arguments:
-            problems = built_agree(arguments) if arguments else validate()
+        elif command == "validate" and not arguments:
+            problems = validate()
             print("\n".join(problems) if problems else f"ok: {len(rows())} rows in {len(tables())} tables")
             return 1 if problems else 0
         else:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every Meson test has a stable key: one suite of its own, unique in the build
 (`meson test -C build --suite 06-server` runs that test alone). Whatever names a test elsewhere
-(mutations.tsv's rows) names it by its key, never by its sentence, which may be reworded. A test's other suites are groups (`06`, `flood`, `compile-fail`...):
+(mutations.tsv's rows) names it by its key, never by its sentence, which may be reworded. A test's
+other suites are groups (`06`, `flood`, `compile-fail`...):
 GROUP_SUITES below is the one list of them, and any other suite is a key.
 
     test_keys.py --build-root BUILD            checks: every test has exactly one key, keys are unique,
@@ -18,8 +19,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # The stages' numbers (steps/NN-name/) are groups, and so are these.
 NAMED_GROUPS = {"common", "flood", "compile-fail", "clang-tidy", "docs", "demo", "harness", "lab",
-                "portability", "mutations", "exercises", "extension", "conventions"}
-GROUP_SUITES = NAMED_GROUPS | {path.name[:2] for path in (ROOT / "steps").glob("[0-9][0-9]-*") if path.is_dir()}
+                "portability", "mutations", "exercises", "extension", "conventions", "listings"}
+STAGE_GROUPS = {path.name[:2] for path in (ROOT / "steps").glob("[0-9][0-9]-*") if path.is_dir()}
+GROUP_SUITES = NAMED_GROUPS | STAGE_GROUPS
 KEY_FORM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -39,7 +41,8 @@ def keys_of(test):
 def key_of(test):
     keys = keys_of(test)
     if len(keys) != 1:
-        raise LookupError(f"test {test['name']!r} has {len(keys)} keys ({', '.join(keys) or 'none'}), not one")
+        raise LookupError(f"test {test['name']!r} has {len(keys)} keys ({', '.join(keys) or 'none'}), "
+                          "not one")
     return keys[0]
 
 
@@ -67,7 +70,8 @@ def problems(tests):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-root", type=pathlib.Path, required=True)
     parser.add_argument("--table", action="store_true", help="print SENTENCE<TAB>KEY per test")
     args = parser.parse_args()

@@ -2,16 +2,25 @@
 `<!-- generated: listings-map -->` (docs/listings.md), from the listings tables and Meson's test list."""
 import json
 import re
+import sys
 
-from .core import DOCS, DocsError
-from .listings import listing_rows, stage_listing
+from .core import DOCS, ROOT, DocsError
+from .listings import tables
+
+sys.path.insert(0, str(ROOT / "tests"))
+import test_keys  # noqa: E402  (tests/test_keys.py: a test's key, the suite that is its alone)
+
+
+def exercise_id(row):
+    """What the learner types: `./workbook exercise 06` (until part exer's ids, the table's `exercise-06`)."""
+    return row.id.removeprefix(f"{row.kind}-")
 
 
 def stage_table():
     stages = []
-    for row in listing_rows():
-        if not stages or stages[-1][0] != row["stage"]:
-            stages.append((row["stage"], []))
+    for row in tables.rows():
+        if not stages or stages[-1][0] != row.stage:
+            stages.append((row.stage, []))
         stages[-1][1].append(row)
     kind_note = {"does-not-compile": " (does not compile)", "rust-rejects-cpp-compiles": " (rustc rejects; g++ compiles)",
                  "pool-only": " (a pool only, for the tests)"}
@@ -20,20 +29,19 @@ def stage_table():
         number = stage[:2]
         pages = sorted(DOCS.glob(f"{number}-*.md"))
         name = f"[`{stage}`]({pages[0].name})" if pages else f"`{stage}`"
-        exercises = [row for row in rows if row["kind"] in ("exercise", "extension")]  # ./workbook exercise
-        listings = "<br>".join(f"{row['listing']}{kind_note.get(row['kind'], '')}: {row['title']}"
+        exercises = [row for row in rows if row.kind in tables.EXERCISE_KINDS]  # ./workbook exercise
+        listings = "<br>".join(f"{row.id}{kind_note.get(row.kind, '')}: {row.title}"
                                for row in rows if row not in exercises)
         if exercises:
-            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {row['listing'].removeprefix('exercise-').removeprefix('extension-')}`"
-                                                      for row in exercises)
-        shown_listing = stage_listing(stage)
-        run = f"`./workbook run {number}`" + (f" ({shown_listing['listing']})" if shown_listing else "")
+            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {exercise_id(row)}`" for row in exercises)
+        shown_listing = tables.stage_listing(number)
+        run = f"`./workbook run {number}`" + (f" ({shown_listing.id})" if shown_listing else "")
         lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")
     return "\n".join(lines) + "\n"
 
 
 def listing_tests(build_root):
-    """Meson's tests, each as (name, text): its command and, when its program is a target of this build,
+    """Meson's tests, each as (key, text): its command and, when its program is a target of this build,
     that target's compile parameters and its explicit depends' names (meson-info, read after setup)."""
     info = build_root / "meson-info"
     try:
@@ -58,27 +66,28 @@ def listing_tests(build_root):
         if program:
             for source in program["target_sources"]:
                 words += source.get("parameters", [])
-        found.append((test["name"], "\n".join(words)))
+        found.append((test_keys.key_of(test), "\n".join(words)))
     return found
 
 
 def listings_map(build_root):
-    """Every listing of every stage: its folder, what it shows, and the Meson tests that build, run or
-    check it - a test whose command, program's include path or depends name the listing's folder or
-    executable (so the map follows the build, with nothing kept by hand)."""
+    """Every listing of every stage: its folder, what it shows, and the keys of the Meson tests that
+    build, run or check it (`meson test -C build --suite KEY` runs one) - a test whose command, program's
+    include path or depends name the listing's folder or executable (so the map follows the build, with
+    nothing kept by hand)."""
     tests = listing_tests(build_root)
-    lines = ["| listing | stage | kind | folder | what it shows | Meson tests |", "|---|---|---|---|---|---|"]
-    for row in listing_rows():
-        if row["kind"] in ("exercise", "extension"):
+    lines = ["| listing | stage | kind | folder | what it shows | tests (keys) |", "|---|---|---|---|---|---|"]
+    for row in tables.rows():
+        if row.kind in tables.EXERCISE_KINDS:
             continue  # not a listing: the learner's, checked by ./workbook exercise
-        folder = f"steps/{row['stage']}/{row['target']}"
-        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row['target'])}$", re.MULTILINE)
-        # By name: Meson lists its tests by priority (the longest start first), not as meson.build has them.
-        names = sorted(name for name, text in tests if pattern.search(text))
-        page = sorted(DOCS.glob(f"{row['stage'][:2]}-*.md"))
-        stage = f"[{row['stage']}]({page[0].name})" if page else row["stage"]
+        folder = f"steps/{row.stage}/{row.folder.name}"
+        pattern = re.compile(rf"{re.escape(folder)}(/|$)|^{re.escape(row.folder.name)}$", re.MULTILINE)
+        # By key: Meson lists its tests by priority (the longest start first), not as meson.build has them.
+        names = sorted(key for key, text in tests if pattern.search(text))
+        page = sorted(DOCS.glob(f"{row.stage_number}-*.md"))
+        stage = f"[{row.stage}]({page[0].name})" if page else row.stage
         shown_tests = ", ".join(f"`{name}`" for name in names) or "—"
-        lines.append(f"| {row['listing']} | {stage} | {row['kind']} | `{folder}/` | {row['title']} | {shown_tests} |")
+        lines.append(f"| {row.id} | {stage} | {row.kind} | `{folder}/` | {row.title} | {shown_tests} |")
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ import sys
 
 from .core import ROOT, DocsError
 from .filters import apply_filters, split_key
-from .listings import find_listing, listing_rows
+from .listings import find_listing, tables
 
 
 COMPILE_FAIL = ROOT / "tests" / "compile_fail.py"
@@ -45,7 +45,7 @@ class Context:
 
 def run_diagnostic(context, family, listing):
     row = find_listing(listing)
-    folder = ROOT / "steps" / row["stage"] / row["target"]
+    folder = row.folder
     if not any(folder.glob("*.cpp")):
         raise DocsError(f"listing {listing}: no .cpp in {folder.relative_to(ROOT)}")
     if family not in context.compilers:
@@ -65,15 +65,15 @@ def run_server(context, listing, *requests):
     """The listing's server driven by tests/docs/quote_run.cpp (the tests' harness and client): its
     stdout and stderr as they interleave, and how it ended if it ended by itself."""
     row = find_listing(listing)
-    if row["kind"] == "does-not-compile":
+    if row.kind == "does-not-compile":
         raise DocsError(f"listing {listing} does not compile: use `diagnostic g++ {listing}` (or clang++)")
     program = context.build_root / "tests" / "docs" / "workbook-quote-run"
-    for built in (context.build_root / "steps" / row["target"], program):
+    for built in (context.build_root / "steps" / row.folder.name, program):
         if not built.is_file():
             raise DocsError(f"{built} is not built (ninja -C {context.build_root})")
     env = dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
     try:
-        run = subprocess.run([str(program), row["stage"], row["target"], *requests], capture_output=True, text=True,
+        run = subprocess.run([str(program), row.stage, row.folder.name, *requests], capture_output=True, text=True,
                              errors="replace", cwd=ROOT, env=env, stdin=subprocess.DEVNULL, timeout=120)
     except subprocess.TimeoutExpired:
         raise DocsError(f"run {listing}: workbook-quote-run did not end within 120 s")
@@ -94,15 +94,14 @@ def run_lab(context, target):
 
 
 def run_flood(context, number, arguments):
-    row = [row for row in listing_rows() if row["stage"].startswith(number + "-") and row["kind"] == "runs"
-           and re.fullmatch(r"21-\d+|no-listing-\d+", row["listing"])]
-    if not row:
-        raise DocsError(f"no runnable book listing in stage {number}")
+    row = tables.stage_listing(number)  # what `./workbook flood NN` floods
+    if row is None:
+        raise DocsError(f"no runnable listing in stage {number}")
     program = context.build_root / "tests" / "flood" / "workbook-flood"
     if not program.is_file():
         raise DocsError(f"{program} is not built")
     env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
-    run = subprocess.run([str(program), row[-1]["stage"], row[-1]["target"], "--width", "80", "--colour", "never"]
+    run = subprocess.run([str(program), row.stage, row.folder.name, "--width", "80", "--colour", "never"]
                          + arguments.split(), capture_output=True, text=True, cwd=ROOT, env=env,
                          stdin=subprocess.DEVNULL, timeout=120)
     if run.returncode != 0:

@@ -21,5 +21,5 @@ TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
 
 INSTANTIATE_TEST_SUITE_P(Stage03, Stage03_DroppedJobs,
                          testing::Values("no-listing-03-define-execute", "listing-21-13",
-                                         "listing-21-13-build", "listing-21-14", "listing-21-15"),
+                                         "cpp-21-13-build", "listing-21-14", "listing-21-15"),
                          [](const auto& listing) { return as_test_name(listing.param); });

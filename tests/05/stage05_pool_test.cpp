@@ -47,7 +47,7 @@ TEST(Stage05_Job, AnRvalueIsRequiredToCallItButNothingConsumesItSoItCanRunTwice)
 
 TEST(Stage05_Job, StdFunctionCannotBeMadeFromSuchAClosure) {
     // std::function's constructor is not constrained on copyability (it static_asserts inside, which
-    // the compile-fail check `05 21-19-std-function does not compile` shows), but its target must be.
+    // the compile-fail check `05 cpp-21-19-std-function does not compile` shows), but its target must be.
     static_assert(!std::is_copy_constructible_v<OwningClosure>);
     static_assert(std::is_copy_constructible_v<std::function<void()>>);
 }

@@ -2,7 +2,7 @@
 // fifth request waits for one of them, and a panicking job takes only its own worker with it.
 // The first four tests are parameterised over the servers that behave as 21-20 does: listing 21-20
 // (suite 06), stage 07's literal translation of 21-21 (tests/07 runs them with
-// --gtest_filter='*/listing_21_21_literal') and stage 09's modern pool (tests/09, '*/stage09').
+// --gtest_filter='*/cpp_21_21_literal') and stage 09's modern pool (tests/09, '*/stage09').
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -44,8 +44,8 @@ struct PoolServer {
 
 const PoolServer pool_servers[] = {
     {"listing_21_20", "06-working-pool", "listing-21-20"},
-    {"listing_21_21_literal", "07-while-let-bug", "listing-21-21-literal"},
-    {"stage09", "09-modern-cpp-pool", "modern-pool"},
+    {"cpp_21_21_literal", "07-while-let-bug", "cpp-21-21-literal"},
+    {"stage09", "09-modern-cpp-pool", "09-modern"},
 };
 
 }  // namespace

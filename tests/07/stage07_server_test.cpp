@@ -1,6 +1,6 @@
 // Stage 07, from outside: listing 21-21 (the lock held while the job runs, as Rust's `while let`
 // does) serves one request at a time and dies whole when one job panics; the literal C++ translation
-// (21-21-literal, the guard gone before the body) behaves like listing 21-20 instead.
+// (cpp-21-21-literal, the guard gone before the body) behaves like listing 21-20 instead.
 #include <gtest/gtest.h>
 
 
@@ -26,7 +26,7 @@ std::unique_ptr<ServerProcess> start_listing(const char* target) {
 }
 
 std::unique_ptr<ServerProcess> start_listing_21_21() { return start_listing("listing-21-21"); }
-std::unique_ptr<ServerProcess> start_literal_translation() { return start_listing("listing-21-21-literal"); }
+std::unique_ptr<ServerProcess> start_literal_translation() { return start_listing("cpp-21-21-literal"); }
 
 }  // namespace
 
@@ -85,7 +85,7 @@ TEST(Stage07_Server, AnEmptyConnectionPoisonsTheLockAndEveryWorkerDies) {
 }
 
 // The literal translation's four sleeps side by side, a fifth waiting, `/` answered meanwhile: stage
-// 06's parameterised tests (Stage06_Server.*/listing_21_21_literal), run in suite 07 (tests/07).
+// 06's parameterised tests (Stage06_Server.*/cpp_21_21_literal), run in suite 07 (tests/07).
 
 TEST(Stage07_LiteralServer, AnEmptyConnectionEndsOnlyItsWorkerAndPoisonsNothing) {
     auto server = start_literal_translation();

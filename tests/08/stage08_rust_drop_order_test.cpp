@@ -1,5 +1,5 @@
 // Stage 08, beside the book: the std::thread pool of stage08_std_thread_pool_test.cpp, with its two
-// members swapped (listing 21-20-rust-drop-order) so that C++ destroys them in Rust's drop order: the
+// members swapped (listing cpp-21-20-rust-drop-order) so that C++ destroys them in Rust's drop order: the
 // workers first, then the sender. The first ~std::thread calls std::terminate while the sender is
 // still alive, so no worker ever sees the channel closed: nothing panics before the program aborts.
 #include <gtest/gtest.h>

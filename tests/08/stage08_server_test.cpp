@@ -52,7 +52,7 @@ struct GracefulServer {
 
 const GracefulServer graceful_servers[] = {
     {"listing_21_25", "08-graceful-shutdown", "listing-21-25", false, "disconnected"},
-    {"stage09", "09-modern-cpp-pool", "modern-pool", true, "stopped"},
+    {"stage09", "09-modern-cpp-pool", "09-modern", true, "stopped"},
 };
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {
@@ -95,12 +95,12 @@ class Stage08_Answers : public testing::TestWithParam<const char*> {};
 
 INSTANTIATE_TEST_SUITE_P(Stage08, Stage08_Answers,
                          testing::Values("no-listing-04-update-drop-definition", "listing-21-23",
-                                         "listing-21-24", "listing-21-25", "listing-21-25-read-timeout"),
+                                         "listing-21-24", "listing-21-25", "cpp-21-25-read-timeout"),
                          target_test_name);
 
 TEST_P(Stage08_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
     const std::string target = GetParam();
-    const std::size_t connections = target.starts_with("listing-21-25") ? 2 : 3;
+    const std::size_t connections = target == "listing-21-25" || target == "cpp-21-25-read-timeout" ? 2 : 3;
     ASSERT_NO_FATAL_FAILURE(
         expect_the_books_three_answers({.stage = "08-graceful-shutdown", .target = target}, connections));
 }
@@ -211,7 +211,7 @@ TEST(Stage08_IdleClient, WithAReadTimeoutTheShutdownEndsWithAPanicExit101) {
     // The C++ stage's variant sets a 2 s read timeout: the idle worker's read() fails with WouldBlock,
     // the unwrap panics and ends that worker's thread (the client sees its connection closed, with no
     // response), join() returns Err, and the destructor's unwrap panics on main: exit status 101.
-    auto server = start_listing("listing-21-25-read-timeout");
+    auto server = start_listing("cpp-21-25-read-timeout");
     const auto connected_at = Clock::now();
     auto idle = rs::net::TcpStream::connect(server->address()).unwrap();
     ASSERT_GE(wait_for_first_job(*server), 0) << worker_lines_note(*server);
@@ -233,7 +233,7 @@ TEST(Stage08_IdleClient, WithAReadTimeoutTheShutdownEndsWithAPanicExit101) {
 }
 
 TEST(Stage08_IdleClient, WithAReadTimeoutTwoPromptRequestsStillShutDownGracefully) {
-    auto server = start_listing("listing-21-25-read-timeout");
+    auto server = start_listing("cpp-21-25-read-timeout");
     for (const char* path : {"/", "/sleep"}) {
         const auto record = send_request(server->address(), {.path = path});
         ASSERT_EQ(record.outcome, Outcome::Response) << path << ": " << record.error;

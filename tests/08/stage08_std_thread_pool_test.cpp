@@ -1,5 +1,5 @@
 // Stage 08, beside the book: stage 06's ThreadPool with a plain std::thread in each Worker where the
-// listing has rs::thread::JoinHandle (`./workbook diff 21-20 21-20-std-thread-worker`).
+// listing has rs::thread::JoinHandle (`./workbook diff 21-20 cpp-21-20-std-thread-worker`).
 // Rust's dropped JoinHandle detaches its thread; a destroyed joinable std::thread calls std::terminate,
 // which aborts the program (SIGABRT). These are death tests: each runs in a child process.
 #include <gtest/gtest.h>

@@ -25,7 +25,7 @@ constexpr int pool_size = 4;
 
 std::unique_ptr<ServerProcess> start_modern_pool(std::chrono::milliseconds delay = 300ms) {
     return ServerProcess::start(
-        {.stage = "09-modern-cpp-pool", .target = "modern-pool", .slow_request_delay = delay});
+        {.stage = "09-modern-cpp-pool", .target = "09-modern", .slow_request_delay = delay});
 }
 
 bool has_line(const std::vector<std::string>& lines, const std::string& wanted) {

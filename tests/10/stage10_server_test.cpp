@@ -50,7 +50,7 @@ void expect_four_sleeps_one_at_a_time(const char* target) {
 class Stage10_Answers : public testing::TestWithParam<const char*> {};
 
 INSTANTIATE_TEST_SUITE_P(Stage10, Stage10_Answers,
-                         testing::Values("async-09-03", "async-09-04-blocking", "async-09-04"),
+                         testing::Values("async-09-03", "cpp-async-09-04-blocking", "async-09-04"),
                          target_test_name);
 
 TEST_P(Stage10_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
@@ -155,11 +155,11 @@ TEST(Stage10_ThreadPerRequestServer, TheSameLimitStopsStage02) {
 
 TEST(Stage10_BlockingSleepServer, ConcurrentSleepsRunOneAtATime) {
     // A task per connection, but thread::sleep blocks the one thread that runs every task.
-    expect_four_sleeps_one_at_a_time("async-09-04-blocking");
+    expect_four_sleeps_one_at_a_time("cpp-async-09-04-blocking");
 }
 
 TEST(Stage10_BlockingSleepServer, RootWaitsBehindASleep) {
-    auto server = start("async-09-04-blocking");
+    auto server = start("cpp-async-09-04-blocking");
     const auto records = send_concurrently(
         server->address(),
         {{.label = "/sleep", .path = "/sleep"}, {.label = "/", .path = "/", .start_after = delay / 4}});

@@ -40,7 +40,7 @@ bool is_loop_threads(std::size_t count) {
 // Every server of the stage: the book's responses, byte for byte.
 class Stage11_Answers : public testing::TestWithParam<const char*> {};
 
-INSTANTIATE_TEST_SUITE_P(Stage11, Stage11_Answers, testing::Values("async-09-05-blocking", "async-09-05"),
+INSTANTIATE_TEST_SUITE_P(Stage11, Stage11_Answers, testing::Values("cpp-async-09-05-blocking", "async-09-05"),
                          target_test_name);
 
 TEST_P(Stage11_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
@@ -69,7 +69,7 @@ TEST(Stage11_Server, RootIsAnsweredAtOnceWhileSleepsAreInFlight) {
 
 TEST(Stage11_BlockingSleepServer, SleepsRunFourAtATimeOneOnEachThread) {
     // Eight blocking sleeps on four threads: four at once, then the other four: about two delays.
-    auto server = start("async-09-05-blocking");
+    auto server = start("cpp-async-09-05-blocking");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 8), 20 * delay);
     ASSERT_TRUE(all_answered(records));
     const double parallelism = effective_parallelism(records, delay);
@@ -80,7 +80,7 @@ TEST(Stage11_BlockingSleepServer, SleepsRunFourAtATimeOneOnEachThread) {
 }
 
 TEST(Stage11_BlockingSleepServer, AFifthSleepWaitsForAThread) {
-    auto server = start("async-09-05-blocking");
+    auto server = start("cpp-async-09-05-blocking");
     const auto records = send_concurrently(server->address(), same_request("/sleep", 5), 20 * delay);
     ASSERT_TRUE(all_answered(records));
     auto first = records.front().start;

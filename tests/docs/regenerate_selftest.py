@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "docs"))
 from regen.filters import ANY_NUMBERS, normalise  # noqa: E402  (docs/regen/: regenerate.py's parts)
 from regen.keys import compiler_family  # noqa: E402
 from regen.links import check_outside_citations  # noqa: E402
-from regen.listings import listing_rows  # noqa: E402
+from regen.listings import tables  # noqa: E402  (steps/listings.py)
 from regen.pages import code_matches  # noqa: E402
 
 failures = []
@@ -57,7 +57,7 @@ def main():
     if "--compiler" not in argv:
         argv += ["--compiler", "g++"]  # one compiler: the other's quotes are the ones left unchecked
     extra = argv  # --build-root BUILD --compiler CXX, handed through unchanged
-    failing_listing = next(row["listing"] for row in listing_rows() if row["kind"] == "does-not-compile")
+    failing_listing = next(row.id for row in tables.rows() if row.kind == "does-not-compile")
     compiler = argv[argv.index("--compiler") + 1]
     family = compiler_family(compiler)
     other_family = "clang++" if family == "g++" else "g++"

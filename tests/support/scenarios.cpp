@@ -337,10 +337,10 @@ std::optional<Scenario> scenario_for(std::string_view stage, std::chrono::millis
                       "`co_await` (reading, the slow request's timer, writing) and hands the thread to whichever "
                       "task can go on. Twelve sleeps wait side by side, three times stage 06's cap, and `/` is "
                       "answered at once. (The stage's other listings, `./workbook run async-09-03` and "
-                      "`async-09-04-blocking`, serve one at a time again.)"
+                      "`cpp-async-09-04-blocking`, serve one at a time again.)"
                     : "The same coroutines on one event loop run by four threads: any thread resumes any task. "
                       "With timers this looks exactly like stage 10; the threads matter when a handler blocks "
-                      "(`./workbook run async-09-05-blocking`: four sleeps at a time, like stage 06).",
+                      "(`./workbook run cpp-async-09-05-blocking`: four sleeps at a time, like stage 06).",
             .book_section = number == "10" ? "the async book's final project, \"Running Asynchronous Code\" and "
                                              "\"Handling Connections Concurrently\" (examples 09_03, 09_04)"
                                            : "the async book's final project, \"Serving Requests in Parallel\" "

@@ -31,7 +31,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
 
-# `3/12 multithreaded-server-workbook:07 / 07 while-let bug servers (21-21, 21-21-literal)  OK  5.12s`
+# `3/12 multithreaded-server-workbook:07 / 07 while-let bug servers (21-21, cpp-21-21-literal)  OK  5.12s`
 # (Meson prefixes the test's name with PROJECT:SUITE / when the tests come from several suites or so)
 RESULT_LINE = re.compile(r'^\s*\d+/\d+\s+(?:\S+:\S+ / )?(?P<name>.+?)\s+(?P<result>OK|FAIL|EXPECTEDFAIL|UNEXPECTEDPASS|SKIP|TIMEOUT|'
                          r'ERROR|INTERRUPT)\s+[\d.]+s\b')
@@ -43,13 +43,14 @@ SPELLED = {'books': "book's", 'rusts': "Rust's", 'callers': "caller's", 'os': 'O
 
 def words(gtest_name):
     """'FourSleepsRunSideBySide' -> 'four sleeps run side by side' ('AFifth' -> 'a fifth',
-    'TheBooksShutdown' -> "the book's shutdown"); a parameterised test's '/listing_21_20' -> '(listing 21-20)'."""
+    'TheBooksShutdown' -> "the book's shutdown"); a parameterised test's '/listing_21_20' -> '(listing 21-20)',
+    '/cpp_21_21_literal' -> '(cpp-21-21-literal)'."""
     name, _, parameter = gtest_name.partition('/')
     parts = re.findall(r'[A-Z]+(?=[A-Z][a-z]|\d|\b)|[A-Z]?[a-z]+|\d+', name)
     said = ' '.join(SPELLED.get(part.lower(), part if part.isupper() and len(part) > 1 else part.lower())
                     for part in parts)
     if parameter:
-        said += ' (' + re.sub(r'(\d)_(?=\d)', r'\1-', re.sub(r'(?<=[a-z])_?(?=\d)', ' ', parameter)).replace('_', '-') + ')'
+        said += ' (' + re.sub(r'(\d)_(?=\d)', r'\1-', re.sub(r'(?<=[a-z])(?<!cpp)_?(?=\d)', ' ', parameter)).replace('_', '-') + ')'
     return said
 
 
@@ -199,7 +200,7 @@ RECORDED_CASES = [
     recorded_case('RootWaitsBehindASleep',
                   failures=['stage07_server_test.cpp:51\nExpected: (x) >= (y), actual: 1 vs 2\n`/` should wait']),
     recorded_case('AnEmptyConnectionPoisonsTheLock'),
-    recorded_case('FourSleepsRunSideBySide/listing_21_21_literal',
+    recorded_case('FourSleepsRunSideBySide/cpp_21_21_literal',
                   observed(1, 'four /sleep at once finish in 1.0 delays (parallelism 3.98)', 'parallelism between 2.5 and 4.4', 0)
                   + observed(2, 'the server printed nothing on stdout after its Listening line',
                              '4 `Worker N got a job; executing.` lines', 0),
@@ -298,7 +299,7 @@ def self_test():
                        ('APoolTheOsCannotGiveItsThreadsPanicsOnMainAndExits101',
                         'a pool the OS cannot give its threads panics on main and exits 101'),
                        ('AFifthSleepWaitsForAFreeWorker/listing_21_20', 'a fifth sleep waits for a free worker (listing 21-20)'),
-                       ('FourSleeps/listing_21_21_literal', 'four sleeps (listing 21-21-literal)'),
+                       ('FourSleeps/cpp_21_21_literal', 'four sleeps (cpp-21-21-literal)'),
                        ('FourSleeps/stage09', 'four sleeps (stage 09)')]:
         if words(name) != said:
             problems.append(f'words({name!r}) = {words(name)!r}, expected {said!r}')

@@ -1,6 +1,7 @@
 // Listing 21-20's ThreadPool (src/lib.rs) with one change, for stage 08's tests: each Worker holds a plain
 // std::thread where the listing has rs::thread::JoinHandle. Destroying a joinable std::thread calls
-// std::terminate; dropping a Rust JoinHandle detaches the thread (./workbook diff 21-20 21-20-std-thread-worker).
+// std::terminate; dropping a Rust JoinHandle detaches the thread
+// (./workbook diff 21-20 cpp-21-20-std-thread-worker).
 #include "thread_pool.hpp"
 
 #include <string>

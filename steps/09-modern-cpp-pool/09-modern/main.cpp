@@ -100,7 +100,7 @@ catch (const std::exception& error) {
 namespace {
 
 // How long a client may take to send its request line: an idle client would otherwise keep its worker
-// in read() for ever, and the shutdown waits for every worker (stage 08's listing 21-25-read-timeout).
+// in read() for ever, and the shutdown waits for every worker (stage 08's listing cpp-21-25-read-timeout).
 constexpr auto request_timeout = std::chrono::milliseconds(2000);
 
 // The request's first line, without its line ending. Throws if the client closes before sending one,

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""`steps/listings.py validate` fails on each malformed table and names the fault: each case below is
+planted in a fresh scratch copy of steps/ (the tables, their folders and the module), whose validate
+must then say exactly the problems the case expects (the copy as it is must validate clean first, or a
+fault could pass unseen among others)."""
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+TABLE_06 = "06-working-pool/listings.tsv"
+TABLE_01 = "01-single-threaded/listings.tsv"
+
+
+def append_row(steps, table, row):
+    path = steps / table
+    path.write_text(path.read_text() + row + "\n")
+
+
+def replace(steps, table, old, new):
+    path = steps / table
+    text = path.read_text()
+    assert text.count(old) == 1, f"{table}: {old!r} is not there once"
+    path.write_text(text.replace(old, new))
+
+
+def copy_listing(steps, source, target):
+    shutil.copytree(steps / source, steps / target)
+
+
+# name, what to plant, the words each expected problem line holds (one line per problem)
+CASES = [
+    ("folder without a row",
+     lambda steps: copy_listing(steps, "01-single-threaded/listing-21-10", "06-working-pool/listing-21-99"),
+     [["06-working-pool/listings.tsv", "folder 06-working-pool/listing-21-99 has no row"]]),
+    ("row without a folder",
+     lambda steps: append_row(steps, TABLE_06, "21-98\tlisting-21-98\truns\tA row whose folder is missing"),
+     [["06-working-pool/listings.tsv:", "21-98: no folder 'listing-21-98'"]]),
+    ("unknown kind",
+     lambda steps: replace(steps, TABLE_01, "21-10\tlisting-21-10\truns\t", "21-10\tlisting-21-10\trunning\t"),
+     [["01-single-threaded/listings.tsv:2", "21-10: unknown kind 'running'"]]),
+    ("duplicate id",
+     lambda steps: (copy_listing(steps, "06-working-pool/listing-21-20", "07-while-let-bug/listing-21-20"),
+                    append_row(steps, "07-while-let-bug/listings.tsv", "21-20\tlisting-21-20\truns\tAgain")),
+     [["07-while-let-bug/listings.tsv:", "duplicate id '21-20'", "first at steps/06-working-pool/listings.tsv:2"]]),
+    ("malformed id: not lowercase words joined by '-'",
+     lambda steps: (copy_listing(steps, "01-single-threaded/listing-21-10", "01-single-threaded/Fast_21"),
+                    append_row(steps, TABLE_01, "Fast_21\tFast_21\truns\tA malformed id")),
+     [["01-single-threaded/listings.tsv:3", "id 'Fast_21' is not lowercase words joined by '-'"]]),
+    ("malformed id: a C++-only variant named like the book's listing",
+     lambda steps: (copy_listing(steps, "01-single-threaded/listing-21-10", "01-single-threaded/21-10-fast"),
+                    append_row(steps, TABLE_01, "21-10-fast\t21-10-fast\truns\tA variant without cpp-")),
+     [["01-single-threaded/listings.tsv:3", "id '21-10-fast' starts as the book's numbers do", "cpp-"]]),
+    ("malformed id: a listing with a stage's number",
+     lambda steps: (copy_listing(steps, "01-single-threaded/listing-21-10", "01-single-threaded/01"),
+                    append_row(steps, TABLE_01, "01\t01\truns\tA listing numbered as its stage")),
+     [["01-single-threaded/listings.tsv:3", "id '01' is a stage's number"]]),
+    ("row of too few fields",
+     lambda steps: append_row(steps, TABLE_06, "21-97\tlisting-21-97\truns"),
+     [["06-working-pool/listings.tsv:", "3 fields, not 4"]]),
+    ("folder other than its id calls for",
+     lambda steps: (copy_listing(steps, "01-single-threaded/listing-21-10", "01-single-threaded/cpp-21-10-other"),
+                    append_row(steps, TABLE_01, "cpp-21-10-fast\tcpp-21-10-other\truns\tA folder named otherwise")),
+     [["01-single-threaded/listings.tsv:3", "folder 'cpp-21-10-other', not 'cpp-21-10-fast'"]]),
+    ("listing folder without the file its kind needs",
+     lambda steps: (steps / "01-single-threaded/listing-21-10/main.cpp").unlink(),
+     [["01-single-threaded/listings.tsv:2", "21-10: a runs listing needs main.cpp"]]),
+    ("header other than id folder kind title",
+     lambda steps: replace(steps, TABLE_01, "id\tfolder\tkind\ttitle\n", "listing\ttarget\tkind\ttitle\n"),
+     [["01-single-threaded/listings.tsv:1", "the header is not id folder kind title"]]),
+]
+
+
+def validate(steps):
+    run = subprocess.run([sys.executable, str(steps / "listings.py"), "validate"], capture_output=True,
+                         text=True, stdin=subprocess.DEVNULL, timeout=60)
+    return run.returncode, [line for line in run.stdout.splitlines() if line.strip()], run.stderr
+
+
+def fresh_copy(scratch):
+    steps = scratch / "steps"
+    if steps.exists():
+        shutil.rmtree(steps)
+    shutil.copytree(ROOT / "steps", steps, ignore=shutil.ignore_patterns("build", "__pycache__"))
+    return steps
+
+
+def main():
+    failures = []
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = pathlib.Path(folder)
+        status, lines, stderr = validate(fresh_copy(scratch))
+        if status != 0:
+            print(f"FAIL: the unplanted copy does not validate (status {status}):", *lines, stderr, sep="\n  ")
+            return 1
+        print("ok:   the copy as it is validates clean")
+        for name, plant, expected in CASES:
+            steps = fresh_copy(scratch)
+            plant(steps)
+            status, lines, stderr = validate(steps)
+            unmatched = [words for words in expected if not any(all(w in line for w in words) for line in lines)]
+            if status != 1 or unmatched or len(lines) != len(expected) or stderr:
+                failures.append(name)
+                print(f"FAIL: {name}: status {status}, said:", *lines, stderr.strip(),
+                      f"expected {len(expected)} line(s) holding: {expected}", sep="\n  ")
+            else:
+                print(f"ok:   {name}: {lines[0]}")
+    print(f"{len(CASES) - len(failures)} of {len(CASES)} planted faults named" if failures
+          else f"ok: validate names each of the {len(CASES)} planted faults")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
