@@ -48,10 +48,12 @@ def main():
     missing = cli("listing", "21-99")
     expect(missing.returncode == 1 and "21-99" in missing.stderr and not missing.stdout,
            f"`listings.py listing 21-99` fails naming it: {missing.stderr.strip()!r}")
-    exercise = next(row for row in listings.rows() if row.kind == "exercise")
+    # An exercise's id that is no stage number (a book exercise's, `02`, is its stage's: `run 02` runs 21-11).
+    exercise = next(row for row in listings.rows()
+                    if row.kind in listings.EXERCISE_KINDS and not row.id.isdigit())
     refused = cli("listing", exercise.id)
     expect(refused.returncode == 1 and "./workbook exercise" in refused.stderr,
-           f"`listings.py listing {exercise.id}` (an exercise) is refused: {refused.stderr.strip()!r}")
+           f"`listings.py listing {exercise.id}` (an extension) is refused: {refused.stderr.strip()!r}")
     rows = cli("rows")
     expect(rows.returncode == 0 and rows.stdout.splitlines() == [row.tsv() for row in listings.rows()],
            "`listings.py rows` gives every row as rows() has them, in order")
