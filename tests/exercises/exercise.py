@@ -165,7 +165,8 @@ def solution_files(e):
             pathlib.Path(scratch, name).write_text(text)
         done = run(["patch", "-p1", "-s", "-d", scratch, "-i", str(e.folder / e.conf["solution"])])
         if done.returncode != 0:
-            sys.exit(f"exercise: {rel(e.folder / e.conf['solution'])} does not apply to what {e.id} builds on:\n"
+            sys.exit(f"exercise: {rel(e.folder / e.conf['solution'])} does not apply to what {e.id} "
+                     "builds on:\n"
                      + done.stdout)
         return {name: text for name, text in sources(scratch).items() if name in e.meta.edits}
 

@@ -81,7 +81,8 @@ def parse(text, where="exercise.md"):
             continue
         key, colon, value = line.partition(":")
         if not colon or key not in KNOWN_KEYS:
-            raise MetadataError(f"{where}:{number}: expected `key: value` with a key of {', '.join(KNOWN_KEYS)}")
+            raise MetadataError(f"{where}:{number}: expected `key: value`, the key one of "
+                                f"{', '.join(KNOWN_KEYS)}")
         value = value.strip()
         if key == "missing":
             head["missing"].append((value, ""))
@@ -128,9 +129,10 @@ def todo_lines(text, indent):
 def header_lines(exercise_id, origin, has_todo):
     """The first comment of a start file: whose start it is, and from what."""
     where = ", with the TODO(exercise) below" if has_todo else ""
-    return textwrap.wrap(f"Exercise {exercise_id}'s start: {origin}{where}. `./workbook exercise reset {exercise_id}` "
-                         "writes it again.", width=WIDTH, initial_indent="// ", subsequent_indent="// ",
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(f"Exercise {exercise_id}'s start: {origin}{where}. "
+                         f"`./workbook exercise reset {exercise_id}` writes it again.", width=WIDTH,
+                         initial_indent="// ", subsequent_indent="// ", break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def start_files(exercise_id, metadata, listing_files, listing_name):
