@@ -1,17 +1,11 @@
 #!/usr/bin/env python3
 """The learner's exercises (`./workbook exercise`, `hint`, `solution`), and their audits.
 
-An exercise is a row of its stage's listings.tsv with kind `exercise` (a book stage's work left to do)
-or `extension` (beyond the book); its target is a folder holding the start files (with TODO(exercise)
-markers), hints.md (`## Hint 1` to `## Hint 3`) and exercise.tsv, KEY<TAB>VALUE rows:
-  replaces FOLDER     the listing folder whose files the learner's files stand in for
-  check NAME          one row per Meson test that judges them: all must pass
-  missing PATTERN SENTENCE
-                      said as `Missing: SENTENCE` when a failing gtest's full name (Suite.Test,
-                      Prefix/Suite.Test/Param) or a failing non-gtest Meson test's name matches the
-                      fnmatch PATTERN; a legacy `missing SENTENCE` row has the pattern `*`
-  solution FOLDER     an extension's reference folder (a book exercise's is the listing it replaces)
-  meson FILE          Meson lines the scratch copy's top-level meson.build gets (an extension's test)
+An exercise is a row of its stage's listings.tsv (read through steps/listings.py) with kind `exercise`
+(a book stage's work left to do; id the stage's number) or `extension` (beyond the book; id its name).
+Its folder holds `exercise.md` (its metadata, TODOs and hints: exercise_metadata.py reads it and says
+what each key means) and the learner's files, which `./workbook exercise ID` (or `reset`) writes from
+the listing the exercise builds on, with the TODO(exercise) comments inserted; git ignores them.
 
 A check never touches the main build: like the mutation audit it works on a scratch copy
 (build-exercise/tree, tests/support/scratch_tree.py), puts the exercise's files over the listing's,
@@ -40,10 +34,15 @@ from xml.etree import ElementTree
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "support"))
 sys.path.insert(0, str(HERE.parent / "instruments"))  # test_view
+sys.path.insert(0, str(HERE.parent.parent / "steps"))
+sys.path.insert(0, str(HERE.parent))  # test_keys
 sys.dont_write_bytecode = True  # no __pycache__ in the tree (the scratch copy syncs it)
+import exercise_metadata  # noqa: E402
 import exercise_patch  # noqa: E402
+import listings  # noqa: E402
+import test_keys  # noqa: E402
 import exercise_report as words_for  # noqa: E402
-from scratch_tree import ROOT, ScratchTree, run, unescape  # noqa: E402
+from scratch_tree import ROOT, ScratchTree, run, table_rows, unescape  # noqa: E402
 
 try:  # the learner's view of a gtest report (tests/instruments/test_view.py): used when it answers as expected
     import test_view
@@ -53,9 +52,6 @@ except Exception:  # noqa: BLE001  (it is another part's; its absence must not s
 TREE = ScratchTree("build-exercise")  # holds state.json (last result per exercise, hints shown, tests'
 # durations, verified solutions) and saved/ (the learner's files before `solution --apply`)
 WRONG_ANSWERS = HERE / "wrong_answers.tsv"
-sys.path.insert(0, str(ROOT / "steps"))
-import listings  # noqa: E402  (steps/listings.py: the listings tables' one reader)
-KINDS = listings.EXERCISE_KINDS
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -68,48 +64,49 @@ class Exercise:
     title: str
     stage: pathlib.Path
     folder: pathlib.Path
-    conf: dict
+    meta: exercise_metadata.Metadata
+
+    @property
+    def conf(self):  # the head of exercise.md: check, missing, replaces, program, meson, ...
+        return self.meta.head
 
     @property
     def listing(self):
-        return rel(self.stage / self.conf["replaces"])
+        """Where the learner's files go in the scratch copy: the listing they stand in for, or, for a
+        program of its own, the exercise's folder (its meson file builds it there)."""
+        if "program" in self.conf:
+            return rel(self.folder)
+        return rel(listings.find(self.conf["replaces"]).folder)
 
-    @property
-    def solution(self):
-        return self.stage / (self.conf["solution"] if self.kind == "extension" else self.conf["replaces"])
-
-
-def read_conf(path):
-    conf = {"check": [], "missing": []}
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        key, _, value = line.partition("\t")
-        if key == "check":
-            conf["check"].append(value)
-        elif key == "missing":
-            fields = value.split("\t")
-            if len(fields) > 2 or not fields[-1].strip():
-                sys.exit(f"{rel(path)}:{number}: a missing row is missing<TAB>PATTERN<TAB>SENTENCE")
-            conf["missing"].append(tuple(fields) if len(fields) == 2 else ("*", fields[0]))
-        else:
-            conf[key] = value
-    if "replaces" not in conf or not conf["check"]:
-        sys.exit(f"{rel(path)}: needs a `replaces` row and at least one `check` row")
-    return conf
+    def base_files(self):
+        """The files the start is made of before its TODOs: the builds-on listing's, and exercise.md's
+        `## Start` ones; and how the start's header names that listing."""
+        files, name = {}, "exercise.md"
+        if "builds-on" in self.conf:
+            row = listings.find(self.conf["builds-on"])
+            files, name = sources(row.folder), f"listing {row.id} ({rel(row.folder)}/)"
+        files.update(self.meta.starts)
+        return files, name
 
 
 def exercises():
-    return [Exercise(row.id.removeprefix(f"{row.kind}-"), row.kind, row.title, row.folder.parent, row.folder,
-                     read_conf(row.folder / "exercise.tsv"))
-            for row in listings.rows() if row.kind in KINDS]
+    found = []
+    for row in listings.rows():
+        if row.kind in listings.EXERCISE_KINDS:
+            try:
+                meta = exercise_metadata.read(row.folder / "exercise.md")
+            except (OSError, exercise_metadata.MetadataError) as error:
+                sys.exit(f"exercise: {error}")
+            found.append(Exercise(row.id, row.kind, row.title, row.folder.parent, row.folder, meta))
+    return found
 
 
 def find(exercise_id):
-    for e in exercises():
-        if exercise_id in (e.id, f"{e.kind}-{e.id}", e.folder.name):
+    every = exercises()
+    for e in every:
+        if exercise_id in (e.id, e.folder.name):
             return e
-    sys.exit(f"workbook: no exercise '{exercise_id}' (./workbook exercise lists them)")
+    sys.exit(f"workbook: no exercise '{exercise_id}' (the exercises: {', '.join(e.id for e in every)})")
 
 
 def load_state():
@@ -138,23 +135,47 @@ def fingerprint(files):
     return hashlib.sha256("\0".join(f"{n}\0{t}" for n, t in sorted(files.items())).encode()).hexdigest()
 
 
+def learner_files(e):
+    """The learner's files as they are now (a file not written yet is absent)."""
+    return {name: (e.folder / name).read_text() for name in e.meta.edits if (e.folder / name).is_file()}
+
+
 def untouched(e):
-    done = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", rel(e.folder)])
-    return done.returncode == 0 and done.stdout.strip() == ""
+    """No start written yet, or the start as written."""
+    files = learner_files(e)
+    return not files or files == start_files(e)
 
 
 def start_files(e):
-    """The start as committed (git), so that --verify and `solution` use the untouched start even after
-    edits; the folder's files where there is no git history (an unpacked archive)."""
-    listed = run(["git", "-C", str(ROOT), "ls-tree", "--name-only", "HEAD", rel(e.folder) + "/"])
-    if listed.returncode != 0:
-        return sources(e.folder)
-    files = {}
-    for path in listed.stdout.split():
-        if path.endswith((".cpp", ".hpp")):
-            shown = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{path}"], stdout=subprocess.PIPE, text=True)
-            files[pathlib.PurePath(path).name] = shown.stdout
-    return files
+    """The start the learner gets: the listing it builds on, with the TODO(exercise) comments."""
+    base, name = e.base_files()
+    try:
+        return exercise_metadata.start_files(e.id, e.meta, base, name)
+    except exercise_metadata.MetadataError as error:
+        sys.exit(f"exercise: {error}")
+
+
+def solution_files(e):
+    """The reference solution: the listing a book exercise stands in for; an extension's `solution`
+    patch applied to the files it builds on (patch -p1, paths a/NAME b/NAME)."""
+    if "solution" not in e.conf:
+        return sources(ROOT / e.listing)
+    base, _ = e.base_files()
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, text in base.items():
+            pathlib.Path(scratch, name).write_text(text)
+        done = run(["patch", "-p1", "-s", "-d", scratch, "-i", str(e.folder / e.conf["solution"])])
+        if done.returncode != 0:
+            sys.exit(f"exercise: {rel(e.folder / e.conf['solution'])} does not apply to what {e.id} "
+                     "builds on:\n"
+                     + done.stdout)
+        return {name: text for name, text in sources(scratch).items() if name in e.meta.edits}
+
+
+def write_start(e):
+    e.folder.mkdir(parents=True, exist_ok=True)
+    for name, text in start_files(e).items():
+        (e.folder / name).write_text(text)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -172,17 +193,31 @@ def prepare(e, files):
     Meson tests (dicts of meson-info/intro-tests.json)."""
     listing = pathlib.Path(e.listing)
     overrides = {listing / name: "" for name in sources(ROOT / listing)}  # a file the exercise lacks is empty
+    for other in exercises():  # a program of its own is built in every scratch copy: its start at least
+        if "program" in other.conf and other.folder != e.folder:
+            folder = pathlib.Path(rel(other.folder))
+            overrides.update({folder / name: text for name, text in start_files(other).items()})
     overrides.update({listing / name: text for name, text in files.items()})
     overrides[pathlib.Path("meson.build")] = scratch_meson()
     TREE.sync(overrides)
     TREE.configure("exercise")
     tests = []
-    for name in e.conf["check"]:
-        found, _ = TREE.tests_of(name)
+    for key in e.conf["check"]:
+        found = [t for t in TREE.tests_of(key)[0] if test_key(t) == key]
         if not found:
-            sys.exit(f"exercise: {e.id}: no Meson test named {name!r} (exercise.tsv's check rows)")
+            sys.exit(f"exercise: {e.id}: no Meson test with the key {key!r} (exercise.md's check lines name "
+                     f"each test by its key: tests/test_keys.py)")
         tests += [t for t in found if t not in tests]
     return tests
+
+
+def test_key(test):
+    """A Meson test's key (its suite of its own, tests/test_keys.py): what check lines and `missing`
+    patterns name it by; its name where it has none (a test made up by the self-test)."""
+    try:
+        return test_keys.key_of(test) if test.get("suite") else test["name"]
+    except LookupError:
+        return test["name"]
 
 
 @dataclasses.dataclass
@@ -449,7 +484,7 @@ def gtest_section(run_, paths, where):
         ended = how_it_ended(run_) or "the test program failed after its gtests passed"
         tail = [line for line in paths(run_.stdout).splitlines() if line.strip()][-words_for.BLOCK_LINES:]
         lines += [f"  ✗ {run_.name}: {ended}"] + ["      " + line for line in tail]
-        names = [run_.name]
+        names = [test_key(run_.test)]
     return lines, names
 
 
@@ -459,7 +494,7 @@ def other_section(run_, paths, where):
         return [], []
     tail = [line for line in paths(run_.stdout).splitlines() if line.strip()]
     return ([f"  ✗ {how_it_ended(run_) or 'it failed'}; what it printed:"]
-            + ["      " + line for line in words_for.cut(tail, where)]), [run_.name]
+            + ["      " + line for line in words_for.cut(tail, where)]), [test_key(run_.test)]
 
 
 def judge(e, runs, shown):
@@ -525,6 +560,13 @@ def cmd_list():
 
 def cmd_check(exercise_id):
     e = find(exercise_id)
+    if not learner_files(e):
+        write_start(e)
+        todo = [t.file for t in e.meta.todos]
+        print(f"exercise {e.id}: {e.title}\nYour start is written in {rel(e.folder)}/ ({', '.join(e.meta.edits)})"
+              + (f"; the TODO(exercise) in {', '.join(dict.fromkeys(todo))} says what to do" if todo else "")
+              + f".\nCheck your work with ./workbook exercise {e.id}; ./workbook hint {e.id} gives a hint at a time.")
+        return 0
     print(f"exercise {e.id}: {e.title}\nchecking {rel(e.folder)}/ in place of {e.listing}/ "
           f"(scratch copy: {rel(TREE.scratch)}/) ...", flush=True)
     files = sources(e.folder)
@@ -542,7 +584,7 @@ def cmd_check(exercise_id):
 
 def cmd_hint(exercise_id):
     e = find(exercise_id)
-    sections, _ = words_for.hint_sections((e.folder / "hints.md").read_text())
+    sections, _ = words_for.hint_sections(e.meta.hints_text)
     hints = [sections[n] for n in sorted(sections)]
     state = load_state()
     shown = state["hints"].get(e.id, 0)
@@ -558,9 +600,7 @@ def cmd_hint(exercise_id):
 
 def cmd_reset(exercise_id):
     e = find(exercise_id)
-    done = run(["git", "-C", str(ROOT), "checkout", "HEAD", "--", rel(e.folder)])
-    if done.returncode != 0:
-        sys.exit("exercise: git checkout failed:\n" + done.stdout)
+    write_start(e)
     state = load_state()
     state["results"].pop(e.id, None)
     state["hints"].pop(e.id, None)
@@ -570,7 +610,7 @@ def cmd_reset(exercise_id):
 
 
 def solution_patch(e):
-    return exercise_patch.patch(rel(e.folder), start_files(e), sources(e.solution))
+    return exercise_patch.patch(rel(e.folder), start_files(e), solution_files(e))
 
 
 def apply_patch(patch_text, root):
@@ -605,7 +645,7 @@ def cmd_solution(exercise_id, *options):
     saved = TREE.scratch / "saved" / f"{e.id}-{datetime.datetime.now():%Y%m%d-%H%M%S}"
     saved.mkdir(parents=True)
     for path in sorted(e.folder.iterdir()):
-        if path.is_file():
+        if path.is_file() and path.name in e.meta.edits or path.suffix in (".cpp", ".hpp"):
             shutil.copy2(path, saved / path.name)
     for name, content in start_files(e).items():  # the patch applies to the start
         (e.folder / name).write_text(content)
@@ -618,11 +658,11 @@ def cmd_solution(exercise_id, *options):
 
 
 def hint_problems(e, answer_lines):
-    """What is wrong with hints.md: not exactly `## Hint 1` to `## Hint 3`; hint 1 or 2 quoting the answer."""
+    """What is wrong with the hints: not exactly `## Hint 1` to `## Hint 3`; hint 1 or 2 quoting the answer."""
     errors = []
-    sections, others = words_for.hint_sections((e.folder / "hints.md").read_text())
+    sections, others = words_for.hint_sections(e.meta.hints_text)
     if sorted(sections) != [1, 2, 3] or others:
-        problem = (f"hints.md has sections {sorted(sections)}" + (f" and {others}" if others else "")
+        problem = (f"exercise.md has sections {sorted(sections)}" + (f" and {others}" if others else "")
                    + ", not exactly `## Hint 1`, `## Hint 2`, `## Hint 3`")
         errors.append(problem)
     for number in (1, 2):
@@ -634,13 +674,13 @@ def hint_problems(e, answer_lines):
 def pattern_problems(e, tests):
     """`missing` patterns that match no gtest and no Meson test of the check (a typo never says its
     sentence), and gtests of the check that no pattern matches (a failure without a sentence)."""
-    names = [t["name"] for t in tests] + [n for t in tests for n in gtest_names(t)]
+    names = [test_key(t) for t in tests] + [n for t in tests for n in gtest_names(t)]
     patterns = [pattern for pattern, _ in e.conf["missing"]]
     unmatched = [f"missing pattern {pattern!r} matches no test of the check" for pattern in patterns
                  if not any(fnmatch.fnmatchcase(n, pattern) for n in names)]
     silent = [f"no missing row matches {name} (its failure would say no sentence)"
               for t in tests for name in gtest_names(t)
-              if not any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(t["name"], pattern)
+              if not any(fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(test_key(t), pattern)
                          for pattern in patterns)]
     return unmatched + silent
 
@@ -673,7 +713,9 @@ def tree_fingerprint(e, files):
         for path in sorted((ROOT / top).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and not path.is_relative_to(e.folder):
                 digest.update(path.read_bytes())
-    digest.update((e.folder / "exercise.tsv").read_bytes())
+    for path in sorted(e.folder.iterdir()):  # exercise.md, solution.diff: not the learner's files
+        if path.is_file() and path.name not in e.meta.edits:
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -686,7 +728,7 @@ def cmd_verify(*ids):
     for e in every:
         started = time.monotonic()
         start = start_files(e)
-        answer = [line for line in words_for.code_lines("\n".join(sources(e.solution).values()))
+        answer = [line for line in words_for.code_lines("\n".join(solution_files(e).values()))
                   if line not in set(words_for.code_lines("\n".join(start.values())))]
         errors = hint_problems(e, answer)
         solution, patch_error = patched_start(e)
@@ -732,13 +774,7 @@ class WrongAnswer:
 
 def read_wrong_answers(table=WRONG_ANSWERS):
     rows = []
-    for number, line in enumerate(table.read_text().splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 6:
-            sys.exit(f"{rel(table)}:{number}: expected 6 tab-separated fields, got {len(fields)}")
-        exercise, name, must_say, path, find_text, replace = fields
+    for number, (exercise, name, must_say, path, find_text, replace) in table_rows(table, 6, rel(table)):
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or not must_say.strip():
             sys.exit(f"{rel(table)}:{number}: NAME must be kebab-case and MUST_SAY not empty")
         rows.append(WrongAnswer(exercise, name, unescape(must_say), path, unescape(find_text), unescape(replace), number))
@@ -751,7 +787,7 @@ def read_wrong_answers(table=WRONG_ANSWERS):
 
 def wrong_version(e, row):
     """The solution's files with the row's change: (files, problem)."""
-    files = sources(e.solution)
+    files = solution_files(e)
     if row.find == "":
         if not row.replace.startswith("@"):
             return None, "an empty FIND needs REPLACE = @PATH (a diff under tests/exercises/wrong/)"
@@ -763,7 +799,7 @@ def wrong_version(e, row):
                 return None, f"STALE ({row.replace[1:]} does not apply: {done.stdout.strip()})"
             return sources(scratch), ""
     if row.file not in files:
-        return None, f"NO SUCH FILE {row.file} in {rel(e.solution)}/"
+        return None, f"NO SUCH FILE {row.file} in {e.id}'s solution"
     count = files[row.file].count(row.find)
     if count != 1:
         return None, f"STALE (FIND found {count} times in {row.file})"
@@ -786,7 +822,7 @@ def targeted(e, row, tests):
     patterns = [p for p, sentence in e.conf["missing"] if words_for.says(sentence, row.must_say) and p != "*"]
     chosen, filters = [], {}
     for test in tests:
-        if any(fnmatch.fnmatchcase(test["name"], p) for p in patterns):
+        if any(fnmatch.fnmatchcase(test_key(test), p) for p in patterns):
             chosen.append(test)
             continue
         names = [n for n in gtest_names(test) if any(fnmatch.fnmatchcase(n, p) for p in patterns)]

@@ -6,7 +6,7 @@ recorded outputs.
   and `required from` lines), said as "does not compile yet" or as "compiles, but the check rejects it";
 - gtest_cases: a gtest program's stdout (and its XML report, for the figures observation.hpp records)
   -> one Case per gtest, each failure's block whole;
-- missing_lines: the failing tests' names -> the `Missing:` sentences of exercise.tsv;
+- missing_lines: the failing tests' names -> the `Missing:` sentences of exercise.md;
 - answer_lines_in_hint: the rule that hint 1 and 2 hold no line of the reference solution's code.
 """
 import dataclasses

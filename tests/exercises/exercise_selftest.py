@@ -5,7 +5,10 @@ building anything: recorded compiler and gtest outputs go through the same funct
 - the wrong-answer audit reports a defect when a wrong answer passes, and when it fails without saying
   MUST_SAY; a killed row only when it fails and says it;
 - `Missing:` lines come from the failing tests (each sentence once, in the file's order; a failure no
-  row matches is named; a legacy `missing SENTENCE` row matches everything); none after a compile error;
+  row matches is named); none after a compile error;
+- exercise.md is read as its docstring says (a sentence over several lines; a row without a sentence,
+  an unknown key, `replaces` with `program` refused), and a start gets its TODO(exercise) above the
+  line it names, at that line's indentation, within 110 columns;
 - a compile error is shown with its notes and context, paths in the learner's folder; an error in a
   check's file says that the learner's code compiles and the check rejects it;
 - each failing test's block is shown whole, also when two tests print the same lines; a ✗ without a
@@ -29,6 +32,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(HERE))
 import exercise  # noqa: E402
+import exercise_metadata  # noqa: E402
 import exercise_patch  # noqa: E402
 import exercise_report as report  # noqa: E402
 from scratch_tree import ScratchTree  # noqa: E402
@@ -45,7 +49,7 @@ def expect(condition, what, shown=""):
 
 
 LISTING = "steps/06-working-pool/listing-21-20"
-SHOWN = "steps/06-working-pool/exercise-21-20"
+SHOWN = "steps/06-working-pool/exercise-06"
 SCRATCH = "/tmp/learner/workbook/build-exercise/tree"
 
 OWN_ERROR_LOG = f"""[1/4] Compiling C++ object steps/libpool-21-20.a.p/06-working-pool_listing-21-20_thread_pool.cpp.o
@@ -132,10 +136,10 @@ MISSING_ROWS = [("*Stage06_Server.FourSleeps*", "the four workers do not run sid
 
 
 def fake_exercise(missing=MISSING_ROWS):
-    conf = {"replaces": "listing-21-20", "check": ["06 server"], "missing": list(missing)}
+    conf = {"replaces": "21-20", "check": ["06 server"], "missing": list(missing)}
     stage = exercise.ROOT / "steps/06-working-pool"
     return exercise.Exercise("06", "exercise", "Workers that take jobs and run them (21-20)", stage,
-                             stage / "exercise-21-20", conf)
+                             stage / "exercise-06", exercise_metadata.Metadata(conf, [], {}, ""))
 
 
 def fake_run(name, stdout, returncode, xml="", timed_out=False):
@@ -177,13 +181,68 @@ def check_missing_lines():
                         "no missing row matches Stage06_Server.RootIsAnswered/listing_21_20 (its failure would say "
                         "no sentence)"], "--verify: a pattern that matches nothing, a gtest that no pattern matches",
            "\n".join(problems))
-    with tempfile.TemporaryDirectory() as folder:
-        table = pathlib.Path(folder, "exercise.tsv")
-        table.write_text("# c\nreplaces\tlisting-21-20\ncheck\t06 x\nmissing\tthe legacy sentence\n"
-                         "missing\t*Suite.Test*\tthe new sentence\n")
-        conf = exercise.read_conf(table)
-        expect(conf["missing"] == [("*", "the legacy sentence"), ("*Suite.Test*", "the new sentence")],
-               "exercise.tsv: a legacy `missing SENTENCE` row is the pattern *", str(conf["missing"]))
+
+
+EXERCISE_MD = """<!-- a comment -->
+builds-on: 21-19
+replaces: 21-20
+edits: main.cpp thread_pool.cpp
+check: 06-server
+missing: *Suite.Test*
+    the first line of the sentence,
+    and its second
+missing: 06-flood
+    one line
+
+## TODO(exercise) in thread_pool.cpp, above `int b = 2;`
+
+""" + " ".join(["word"] * 60) + """
+
+## Start main.cpp
+
+```cpp
+int main() {}
+```
+
+## Hint 1
+
+a
+"""
+
+
+def check_metadata():
+    meta = exercise_metadata.parse(EXERCISE_MD)
+    expect(meta.get("replaces") == "21-20" and meta.edits == ["main.cpp", "thread_pool.cpp"]
+           and meta.get("check") == ["06-server"]
+           and meta.get("missing") == [("*Suite.Test*", "the first line of the sentence, and its second"),
+                                       ("06-flood", "one line")]
+           and meta.starts == {"main.cpp": "int main() {}\n"} and meta.hints_text.startswith("## Hint 1"),
+           "exercise.md: the head's keys, a sentence over two lines, a start file, the hints", str(meta))
+    for broken, what in (("missing: *X*\n", "a missing row without a sentence"),
+                         ("colour: red\n", "an unknown key"), ("program: main.cpp\n", "replaces and program")):
+        try:
+            exercise_metadata.parse(broken + EXERCISE_MD)
+            refused = False
+        except exercise_metadata.MetadataError:
+            refused = True
+        expect(refused, f"exercise.md: {what} is refused")
+    files = exercise_metadata.start_files("06", meta, {"thread_pool.cpp": "int a = 1;\n    int b = 2;\n"},
+                                          "listing 21-19")
+    lines = files["thread_pool.cpp"].splitlines()
+    todo = [i for i, line in enumerate(lines) if "// TODO(exercise):" in line]
+    expect(lines[0].startswith("// Exercise 06's start: thread_pool.cpp of listing 21-19") and len(todo) == 1
+           and lines[-1] == "    int b = 2;" and lines[todo[0] - 1] == "int a = 1;"
+           and all(line.startswith("    // ") and len(line) <= 110 for line in lines[todo[0]:-1])
+           and len(lines) - todo[0] > 2 and files["main.cpp"].endswith("int main() {}\n"),
+           "a start: its header, the TODO above its line, at its indentation, wrapped within 110 columns",
+           files["thread_pool.cpp"])
+    meta.todos[0].above = "int c = 3;"
+    try:
+        exercise_metadata.start_files("06", meta, {"thread_pool.cpp": "int a = 1;\n"}, "listing 21-19")
+        refused = False
+    except exercise_metadata.MetadataError:
+        refused = True
+    expect(refused, "a TODO above a line the start lacks is refused")
 
 
 def check_compile_reports():
@@ -197,7 +256,7 @@ def check_compile_reports():
     expect("expected '}' at end of input" not in said and LISTING not in said and "Missing" not in said,
            "compile error: the first error only, no listing path, no Missing line", said)
     said = report.compile_report(CHECK_ERROR_LOG, "steps/05-arc-mutex/listing-21-19",
-                                 "steps/05-arc-mutex/exercise-21-19", SCRATCH)
+                                 "steps/05-arc-mutex/exercise-05", SCRATCH)
     expect(said.startswith("Your code compiles, but the check rejects it (tests/05/stage05_pool_test.cpp): "
                            "not callable as an lvalue: a call must say std::move(job)")
            and "evaluates to false" in said and "does not compile yet" not in said,
@@ -299,14 +358,14 @@ def check_hints():
     expect(report.answer_lines_in_hint("Lock, receive and run the job in one statement.", answer) == [],
            "a hint in words quotes no line")
     sections, others = report.hint_sections("# Hints\n\n## Hint 1\n\na\n\n## Hint 2\n\nb\n\n## More\n")
-    expect(sorted(sections) == [1, 2] and others == ["## More"], "hints.md sections are counted", str(sections))
+    expect(sorted(sections) == [1, 2] and others == ["## More"], "hint sections are counted", str(sections))
 
 
 def check_solution_patches(scratch):
-    """Every exercise's `solution` patch applies to its start (as in the working tree) with git apply and
-    with patch -p1, and gives the solution's code (its comments aside), the TODO(exercise) gone."""
+    """Every exercise's `solution` patch applies to its start (as `./workbook exercise` writes it) with git
+    apply and with patch -p1, and gives the solution's code (its comments aside), the TODO(exercise) gone."""
     for e in exercise.exercises():
-        start, solution = exercise.sources(e.folder), exercise.sources(e.solution)
+        start, solution = exercise.start_files(e), exercise.solution_files(e)
         text = exercise_patch.patch(exercise.rel(e.folder), start, solution)
         for tool in (["git", "apply", "-"], ["patch", "-p1", "-s"]):
             root = pathlib.Path(scratch, "patch-" + tool[0])
@@ -344,6 +403,7 @@ def main():
         os.makedirs(exercise.TREE.build_dir)
         check_audit_verdicts()
         check_missing_lines()
+        check_metadata()
         check_compile_reports()
         check_failure_report(scratch)
         check_early_stop(scratch)

@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from scratch_tree import ROOT, ScratchTree, unescape  # noqa: E402
+from scratch_tree import ROOT, ScratchTree, table_rows, unescape  # noqa: E402
 from test_keys import read_tests, suites  # noqa: E402
 
 TABLE = pathlib.Path(__file__).resolve().parent / "mutations.tsv"
@@ -38,13 +38,7 @@ TREE = ScratchTree("build-mutate")
 
 def read_table(table=TABLE):
     mutations = []
-    for number, line in enumerate(table.read_text().splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 5:
-            sys.exit(f"{table}:{number}: expected 5 tab-separated fields, got {len(fields)}")
-        name, suite, path, find, replace = fields
+    for _, (name, suite, path, find, replace) in table_rows(table, 5):
         mutations.append({"name": name, "suite": suite, "file": path, "find": unescape(find),
                           "replace": unescape(replace)})
     names = [m["name"] for m in mutations]

@@ -34,6 +34,20 @@ def unescape(text):
     return "".join(out)
 
 
+def table_rows(table, count, shown=None):
+    """The rows of a tab-separated table (mutations.tsv, wrong_answers.tsv) as (line number, fields),
+    blank lines and `#` comments left out; exits naming a row that has not `count` fields."""
+    rows = []
+    for number, line in enumerate(pathlib.Path(table).read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != count:
+            sys.exit(f"{shown or table}:{number}: expected {count} tab-separated fields, got {len(fields)}")
+        rows.append((number, fields))
+    return rows
+
+
 def tests_of(build_dir, suite):
     """The Meson tests of build_dir that a suite (or one test's full name) selects, and the `meson test`
     selector."""
