@@ -48,9 +48,8 @@ EXERCISE_KINDS = ("exercise", "extension")
 # The book's listings: what a stage stands for when it has any (stage_listing).
 BOOK_ID = re.compile(r"21-\d+|no-listing-\d\d")
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-# Besides its listing's row, a stage folder may hold its own build (`meson setup build`, see
-# docs/developing.md) and folders whose name starts with this (an extension's `-solution`, named by
-# its exercise.tsv; part of the extension, not a listing).
+# Besides its rows' folders, a stage folder may hold only its own build (`meson setup build`, see
+# docs/developing.md).
 UNDECLARED_FOLDERS = ("build",)
 
 
@@ -149,10 +148,6 @@ def expected_folder(row, written):
         return None if re.fullmatch(re.escape(row.id) + r"(-[a-z0-9]+)*", written) else f"{row.id}-…"
     elif row.kind in EXERCISE_KINDS:
         wanted = f"{row.kind}-{row.id}"
-        # Until exercise ids are the ones typed (part exer's rename): id `exercise-06` or
-        # `extension-NAME`, and any folder of that kind.
-        if row.id.startswith(row.kind + "-") and written.rstrip("/").startswith(row.kind + "-"):
-            return None
     else:
         wanted = row.id
     return None if written == wanted else wanted
@@ -209,9 +204,6 @@ def validate(steps=None):
                 problems.append(f"{where}: {row.id}: no title")
         for folder in sorted(path for path in table.parent.iterdir() if path.is_dir()):
             if folder.name in declared or folder.name in UNDECLARED_FOLDERS or folder.name.startswith("."):
-                continue
-            # An extension's reference solution beside it (until part exer folds it into the extension).
-            if folder.name.endswith("-solution") and folder.name.removesuffix("-solution") in declared:
                 continue
             problems.append(f"{name}: folder {table.parent.name}/{folder.name} has no row")
     return problems

@@ -11,11 +11,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 import test_keys  # noqa: E402  (tests/test_keys.py: a test's key, the suite that is its alone)
 
 
-def exercise_id(row):
-    """What the learner types: `./workbook exercise 06` (until part exer's ids, the table's `exercise-06`)."""
-    return row.id.removeprefix(f"{row.kind}-")
-
-
 def stage_table():
     stages = []
     for row in tables.rows():
@@ -33,7 +28,7 @@ def stage_table():
         listings = "<br>".join(f"{row.id}{kind_note.get(row.kind, '')}: {row.title}"
                                for row in rows if row not in exercises)
         if exercises:
-            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {exercise_id(row)}`" for row in exercises)
+            listings += "<br>exercises: " + ", ".join(f"`./workbook exercise {row.id}`" for row in exercises)
         shown_listing = tables.stage_listing(number)
         run = f"`./workbook run {number}`" + (f" ({shown_listing.id})" if shown_listing else "")
         lines.append(f"| {name} | {listings} | {run} | `./workbook test {number}` |")

@@ -99,6 +99,12 @@ class ScratchTree:
                 relative = pathlib.Path(directory, name).relative_to(self.source)
                 if relative not in wanted:
                     (self.source / relative).unlink()
+        # A folder the working tree no longer has (a renamed listing) goes too: the tables' validator
+        # reads folders, not files.
+        for directory, subdirs, files in os.walk(self.source, topdown=False):
+            relative_dir = pathlib.Path(directory).relative_to(self.source)
+            if relative_dir != pathlib.Path(".") and not _skipped(relative_dir) and not os.listdir(directory):
+                os.rmdir(directory)
 
     def put(self, relative, original):
         """Copies `original` to `relative` in the copy unless the copy already has that content."""
