@@ -15,16 +15,15 @@ namespace {
 
 constexpr auto delay = 300ms;
 
-std::unique_ptr<ServerProcess> start_listing_21_10() {
-    return ServerProcess::start(
-        {.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay});
-}
+const ServerOptions listing_21_10{.stage = "01-single-threaded", .target = "listing-21-10",
+                                  .slow_request_delay = delay};
+
+std::unique_ptr<ServerProcess> start_listing_21_10() { return ServerProcess::start(listing_21_10); }
 
 }  // namespace
 
 TEST(Stage01_Server, RootServesHelloWithItsLength) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(
-        {.stage = "01-single-threaded", .target = "listing-21-10", .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(listing_21_10));
 }
 
 TEST(Stage01_Server, AnyOtherPathIs404) {

@@ -12,12 +12,7 @@ using namespace support;
 struct Stage03_DroppedJobs : DroppedJobsServer {
     Stage03_DroppedJobs() : DroppedJobsServer("03-empty-pool") {}
 };
-TEST_P(Stage03_DroppedJobs, EveryConnectionClosesWithoutAResponse) {
-    expect_every_connection_closed_unanswered(*start());
-}
-TEST_P(Stage03_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
-    expect_it_keeps_accepting_and_never_panics(*start());
-}
+WORKBOOK_DROPPED_JOBS_TESTS(Stage03_DroppedJobs)
 
 INSTANTIATE_TEST_SUITE_P(Stage03, Stage03_DroppedJobs,
                          testing::Values("no-listing-03-define-execute", "listing-21-13",

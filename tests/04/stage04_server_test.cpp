@@ -12,12 +12,7 @@ using namespace support;
 struct Stage04_DroppedJobs : DroppedJobsServer {
     Stage04_DroppedJobs() : DroppedJobsServer("04-channel") {}
 };
-TEST_P(Stage04_DroppedJobs, EveryConnectionClosesWithoutAResponse) {
-    expect_every_connection_closed_unanswered(*start());
-}
-TEST_P(Stage04_DroppedJobs, TheServerKeepsAcceptingAndNeverPanics) {
-    expect_it_keeps_accepting_and_never_panics(*start());
-}
+WORKBOOK_DROPPED_JOBS_TESTS(Stage04_DroppedJobs)
 
 INSTANTIATE_TEST_SUITE_P(Stage04, Stage04_DroppedJobs, testing::Values("listing-21-16", "listing-21-17"),
                          [](const auto& listing) { return as_test_name(listing.param); });

@@ -21,9 +21,11 @@ constexpr auto delay = 500ms;  // long enough that a loaded machine's latencies 
 const std::string worker_panic = rust_text::worker_panicked;
 const std::string poisoned = rust_text::unwrap_poison_error;
 
-std::unique_ptr<ServerProcess> start_listing(const char* target) {
-    return ServerProcess::start({.stage = "07-while-let-bug", .target = target, .slow_request_delay = delay});
+ServerOptions listing(const char* target) {
+    return {.stage = "07-while-let-bug", .target = target, .slow_request_delay = delay};
 }
+
+std::unique_ptr<ServerProcess> start_listing(const char* target) { return ServerProcess::start(listing(target)); }
 
 std::unique_ptr<ServerProcess> start_listing_21_21() { return start_listing("listing-21-21"); }
 std::unique_ptr<ServerProcess> start_literal_translation() { return start_listing("cpp-21-21-literal"); }
@@ -31,8 +33,7 @@ std::unique_ptr<ServerProcess> start_literal_translation() { return start_listin
 }  // namespace
 
 TEST(Stage07_Server, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(
-        {.stage = "07-while-let-bug", .target = "listing-21-21", .slow_request_delay = delay}));
+    ASSERT_NO_FATAL_FAILURE(expect_the_books_three_answers(listing("listing-21-21")));
 }
 
 TEST(Stage07_Server, FourSleepsFinishOneAfterAnotherDespiteFourWorkers) {

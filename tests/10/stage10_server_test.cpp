@@ -53,10 +53,7 @@ INSTANTIATE_TEST_SUITE_P(Stage10, Stage10_Answers,
                          testing::Values("async-09-03", "cpp-async-09-04-blocking", "async-09-04"),
                          target_test_name);
 
-TEST_P(Stage10_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(
-        expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
-}
+WORKBOOK_ANSWERS_AS_THE_BOOK(Stage10_Answers, stage, delay)
 
 TEST(Stage10_Server, TwoHundredSleepsFinishWithinTwoDelaysOnOneThread) {
     auto server = start("async-09-04", long_delay);

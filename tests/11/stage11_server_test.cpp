@@ -43,10 +43,7 @@ class Stage11_Answers : public testing::TestWithParam<const char*> {};
 INSTANTIATE_TEST_SUITE_P(Stage11, Stage11_Answers, testing::Values("cpp-async-09-05-blocking", "async-09-05"),
                          target_test_name);
 
-TEST_P(Stage11_Answers, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {
-    ASSERT_NO_FATAL_FAILURE(
-        expect_the_books_three_answers({.stage = stage, .target = GetParam(), .slow_request_delay = delay}));
-}
+WORKBOOK_ANSWERS_AS_THE_BOOK(Stage11_Answers, stage, delay)
 
 TEST(Stage11_Server, TwoHundredSleepsFinishWithinTwoDelaysOnFourThreads) {
     auto server = start("async-09-05", long_delay);

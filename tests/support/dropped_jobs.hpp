@@ -80,3 +80,13 @@ private:
 };
 
 }  // namespace support
+
+// A stage's dropped-jobs tests: its fixture SUITE (a DroppedJobsServer naming the stage's folder) gets
+// the two checks, the same for every stage whose execute() drops the job.
+#define WORKBOOK_DROPPED_JOBS_TESTS(SUITE)                                      \
+    TEST_P(SUITE, EveryConnectionClosesWithoutAResponse) {                     \
+        support::expect_every_connection_closed_unanswered(*start());          \
+    }                                                                          \
+    TEST_P(SUITE, TheServerKeepsAcceptingAndNeverPanics) {                     \
+        support::expect_it_keeps_accepting_and_never_panics(*start());         \
+    }

@@ -187,3 +187,11 @@ private:
 };
 
 }  // namespace support
+
+// The test that every server of a stage answers /, /sleep and another path as the book's, byte for
+// byte: SUITE is the stage's testing::TestWithParam<const char*> over its targets.
+#define WORKBOOK_ANSWERS_AS_THE_BOOK(SUITE, STAGE, DELAY)                           \
+    TEST_P(SUITE, RootSleepAndAnotherPathAnswerAsTheBookByteForByte) {             \
+        ASSERT_NO_FATAL_FAILURE(support::expect_the_books_three_answers(           \
+            {.stage = STAGE, .target = GetParam(), .slow_request_delay = DELAY})); \
+    }
