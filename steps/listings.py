@@ -130,11 +130,11 @@ def _id_problem(row):
         return "is not lowercase words joined by '-'"
     if row.id.startswith("21-") and not BOOK_ID.fullmatch(row.id):
         return "starts as the book's numbers do but is not one (a C++-only variant's id starts with cpp-)"
-    if row.id.startswith("no-listing-") and not re.fullmatch(r"no-listing-\d\d(-[a-z0-9]+)*", row.id):
+    if row.id.startswith("no-listing-") and not BOOK_ID.fullmatch(row.id):
         return "starts as the book's unnumbered listings do (no-listing-NN) but is not one"
     if re.fullmatch(r"\d\d", row.id) and row.kind != "exercise":
         return "is a stage's number, which only the stage's exercise may be"
-    if row.kind == "exercise" and re.fullmatch(r"\d\d", row.id) and row.id != row.stage_number:
+    if row.kind == "exercise" and row.id != row.stage_number:
         return f"is an exercise's, which must be its stage's number ({row.stage_number})"
     return None
 

@@ -47,11 +47,20 @@ def check_links(page, problems):
 GTEST_CITED = re.compile(r"`(?P<suite>[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*)\.(?P<name>[A-Za-z0-9_]+)`")
 
 
+MACRO_DEFINITION = re.compile(r"#define\s+(?P<macro>\w+)\(\s*(?P<parameter>\w+)[^)]*\)(?P<body>(?:.*\\\n)*.*)")
+
+
 def gtest_defined(suite, name, sources, meson_text):
-    """Whether tests/ defines the gtest Suite.Name. A suite spelled by a macro (stage 03's pool tests,
-    one suite per listing) counts when TEST(MACRO, Name) exists and Meson names the suite's prefix."""
+    """Whether tests/ defines the gtest Suite.Name: written out, or by a macro whose body defines
+    TEST_P(PARAMETER, Name) and which a test invokes with the suite (WORKBOOK_DROPPED_JOBS_TESTS). A
+    suite spelled by a macro (stage 03's pool tests, one suite per listing) counts when TEST(MACRO, Name)
+    exists and Meson names the suite's prefix."""
     if re.search(rf"\bTEST(?:_P|_F)?\(\s*{suite}\s*,\s*{name}\s*\)", sources):
         return True
+    for macro in MACRO_DEFINITION.finditer(sources):
+        if (re.search(rf"\bTEST(?:_P|_F)?\(\s*{macro['parameter']}\s*,\s*{name}\s*\)", macro["body"])
+                and re.search(rf"^{macro['macro']}\(\s*{suite}\b", sources, re.MULTILINE)):
+            return True
     prefix = re.sub(r"(_\d+)+$", "_", suite)
     return bool(re.search(rf"\bTEST\(\s*[A-Z_]+\s*,\s*{name}\s*\)", sources)) and f"'{prefix}'" in meson_text
 
@@ -60,7 +69,7 @@ def check_test_names(page, problems):
     """Every gtest a page cites (`Suite.Name`) is one tests/ defines: a renamed test cannot leave a
     page pointing at nothing."""
     tests = ROOT / "tests"
-    sources = "\n".join(path.read_text() for path in tests.rglob("*.cpp"))
+    sources = "\n".join(path.read_text() for pattern in ("*.cpp", "*.hpp") for path in sorted(tests.rglob(pattern)))
     meson_text = "\n".join(path.read_text() for path in tests.rglob("meson.build"))
     for number, line in enumerate(page.read_text().splitlines(), start=1):
         for match in GTEST_CITED.finditer(line):

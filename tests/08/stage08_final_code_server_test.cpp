@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 class Stage08_FinalCode : public testing::TestWithParam<const char*> {};
 
 INSTANTIATE_TEST_SUITE_P(, Stage08_FinalCode,
-                         testing::Values("no-listing-07-final-code", "no-listing-07-older-edition"),
+                         testing::Values("no-listing-07-final-code", "older-edition-no-listing-07"),
                          [](const testing::TestParamInfo<const char*>& target) {
                              return std::string(target.param) == "no-listing-07-final-code" ? "book"
                                                                                             : "older_edition";

@@ -5,20 +5,18 @@ row into the stage's listings.tsv and its exercise-01/exercise.md, nothing else;
 exercise 01` lists it, writes its start (listing 21-10 with the TODO), passes it (the start is the
 listing itself, which its check judges), and, once the learner's file is broken, fails it saying the
 exercise.md's sentence.
-
-    add_exercise_check.py [SCRATCH_FOLDER]     (a temporary folder by default; the copy is left there)
 """
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
-import tempfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
 sys.dont_write_bytecode = True
 from exercise_selftest import expect, failures  # noqa: E402  (the engine's self-test's way of saying)
+from scratch_tree import ROOT, ScratchTree  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+TREE = ScratchTree("build-add-exercise")  # the copy, build-add-exercise/tree (tests/support/scratch_tree.py)
 MOST_FILES = 3  # the issue's bound for an exercise
 CHECK = "01-server"  # the key of listing 21-10's server test
 SENTENCE = "the dummy exercise's server does not answer / with hello.html"
@@ -48,17 +46,6 @@ b
 c
 """
 
-def copy_tree(target):
-    """The workbook's files (tracked, and untracked ones git does not ignore), without build folders."""
-    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z"],
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file() and not name.startswith("build"):
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name, follow_symlinks=False)
-
-
 def workbook(copy, *args):
     env = {k: v for k, v in os.environ.items() if k not in ("WORKBOOK_BUILD_ROOT", "MESON_TEST_ITERATION")}
     done = subprocess.run([str(copy / "workbook"), *args], cwd=copy, env=env, stdout=subprocess.PIPE,
@@ -66,18 +53,13 @@ def workbook(copy, *args):
     return done.returncode, done.stdout
 
 
-def main(argv):
-    copy = pathlib.Path(argv[0]) if argv else pathlib.Path(tempfile.mkdtemp(prefix="add-exercise-"))
-    copy.mkdir(parents=True, exist_ok=True)
-    copy_tree(copy)
+def main():
+    copy = TREE.source
     stage = copy / "steps" / "01-single-threaded"
-    written = [stage / "listings.tsv", stage / "exercise-01" / "exercise.md"]  # the hand-written files
-    with open(written[0], "a") as table:
-        table.write(ROW)
-    written[1].parent.mkdir()
-    written[1].write_text(EXERCISE_MD)
-    expect(len(written) <= MOST_FILES, f"the exercise is added by {len(written)} hand-written files (at most "
-           f"{MOST_FILES})")
+    table = (ROOT / "steps" / "01-single-threaded" / "listings.tsv").read_text()
+    TREE.sync({"steps/01-single-threaded/listings.tsv": table + ROW,  # the hand-written files
+               "steps/01-single-threaded/exercise-01/exercise.md": EXERCISE_MD})
+    (copy / "build-exercise" / "state.json").unlink(missing_ok=True)  # the last run's results
 
     status, said = workbook(copy, "exercise")
     expect(status == 0 and "A dummy exercise" in said and "not started" in said,
@@ -94,11 +76,14 @@ def main(argv):
     status, said = workbook(copy, "exercise", "01")
     expect(status == 1 and "exercise 01: FAILING" in said and f"Missing: {SENTENCE}" in said,
            "a broken start fails, saying the exercise.md's sentence", said)
-    if not argv and not failures:
-        shutil.rmtree(copy, ignore_errors=True)
+    # Counted after everything ran: the files in which the copy differs from the tree, less the
+    # learner's (which `./workbook exercise` wrote) and the build folders.
+    changed = TREE.changed_files(generated={"steps/01-single-threaded/exercise-01/main.cpp"})
+    expect(0 < len(changed) <= MOST_FILES,
+           f"the copy differs from the tree in {len(changed)} files (at most {MOST_FILES}): {', '.join(changed)}")
     print(f"adding an exercise: {'FAILED: ' + str(len(failures)) if failures else 'ok'}")
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

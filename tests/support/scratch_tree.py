@@ -106,6 +106,22 @@ class ScratchTree:
             if relative_dir != pathlib.Path(".") and not _skipped(relative_dir) and not os.listdir(directory):
                 os.rmdir(directory)
 
+    def changed_files(self, generated=()):
+        """The copy's files that the working tree lacks or has otherwise (relative paths, sorted), build
+        folders and the `generated` paths left out: what was written into the copy by hand."""
+        changed = []
+        for directory, subdirs, files in os.walk(self.source):
+            relative_dir = pathlib.Path(directory).relative_to(self.source)
+            subdirs[:] = [d for d in subdirs if not _skipped(relative_dir / d)]
+            for name in files:
+                relative = relative_dir / name
+                original = ROOT / relative
+                if str(relative) in generated:
+                    continue
+                if not original.is_file() or not filecmp.cmp(original, self.source / relative, shallow=False):
+                    changed.append(str(relative))
+        return sorted(changed)
+
     def put(self, relative, original):
         """Copies `original` to `relative` in the copy unless the copy already has that content."""
         target = self.source / relative
