@@ -55,8 +55,9 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
   lab TARGET                  a safety-lab program (tests/lab/, e.g. `lab lab-dropped-thread-bug`) run by
                               tests/lab/lab_run.py --print: its output, normalised by that script (no
                               addresses, pids, build paths), and how it ended.
-  flood NN [ARGS...]          `./workbook flood NN ARGS` (tests/instruments: the flood against stage NN's last
-                              runnable listing), 80 columns, no colour; it must say "As the book says".
+  flood NN [ARGS...]          `./workbook flood NN ARGS` (tests/instruments: the flood against the listing
+                              stage NN stands for, steps/listings.py's stage_listing), 80 columns, no colour;
+                              it must say "As the book says".
                               Its numbers vary run to run: quote it with `| any numbers`.
   workbook list               `./workbook list`.
   workbook diff A B           `./workbook diff A B` (no colour).

@@ -9,7 +9,7 @@ the listing the exercise builds on, with the TODO(exercise) comments inserted; g
 
 A check never touches the main build: like the mutation audit it works on a scratch copy
 (build-exercise/tree, tests/support/scratch_tree.py), puts the exercise's files over the listing's,
-builds only what the check's tests need and runs them (directly, as Meson would, two at a time).
+builds only what the check's tests need and runs them (directly, as Meson would, $MESON_TESTTHREADS at once).
 
     exercise.py list | check ID | hint ID | reset ID | solution ID [--apply]
     exercise.py verify [ID...]      every start fails, every start + `solution` patch passes, hints

@@ -1,6 +1,9 @@
 """A scratch copy of the workbook with its own build folder, reused across runs: what the mutation audit
-(tests/mutations/mutate.py) puts one bug into at a time, and what `./workbook exercise` puts the
-learner's files into (tests/exercises/exercise.py). The original tree and its build/ are never touched.
+(tests/mutations/mutate.py, build-mutate/ and with --lanes build-mutate-laneN/) puts one bug into at a
+time, what `./workbook exercise` puts the learner's files into (tests/exercises/exercise.py,
+build-exercise/), what the test of adding a listing adds one to (tests/listings/add_listing_check.py,
+build-add-listing/), and what its own test checks (tests/harness/scratch_tree_check.py,
+build-scratch-check/). The original tree and its build/ are never touched.
 
 The copy keeps its build folder where the original does (tree/build beside tree/'s sources), so that
 the paths compilers and programs print (../tests/...) are the same as in the original's build.
