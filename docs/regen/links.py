@@ -47,7 +47,9 @@ def check_links(page, problems):
 GTEST_CITED = re.compile(r"`(?P<suite>[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*)\.(?P<name>[A-Za-z0-9_]+)`")
 
 
-MACRO_DEFINITION = re.compile(r"#define\s+(?P<macro>\w+)\(\s*(?P<parameter>\w+)[^)]*\)(?P<body>(?:.*\\\n)*.*)")
+# A macro and its body, its continued lines included: `#define NAME(PARAMETER, ...) body \`.
+MACRO_DEFINITION = re.compile(
+    r"#define\s+(?P<macro>\w+)\(\s*(?P<parameter>\w+)[^)]*\)(?P<body>(?:.*\\\n)*.*)")
 
 
 def gtest_defined(suite, name, sources, meson_text):
@@ -69,7 +71,8 @@ def check_test_names(page, problems):
     """Every gtest a page cites (`Suite.Name`) is one tests/ defines: a renamed test cannot leave a
     page pointing at nothing."""
     tests = ROOT / "tests"
-    sources = "\n".join(path.read_text() for pattern in ("*.cpp", "*.hpp") for path in sorted(tests.rglob(pattern)))
+    sources = "\n".join(path.read_text()
+                        for pattern in ("*.cpp", "*.hpp") for path in sorted(tests.rglob(pattern)))
     meson_text = "\n".join(path.read_text() for path in tests.rglob("meson.build"))
     for number, line in enumerate(page.read_text().splitlines(), start=1):
         for match in GTEST_CITED.finditer(line):

@@ -79,8 +79,8 @@ def main():
     # Counted after everything ran: the files in which the copy differs from the tree, less the
     # learner's (which `./workbook exercise` wrote) and the build folders.
     changed = TREE.changed_files(generated={"steps/01-single-threaded/exercise-01/main.cpp"})
-    expect(0 < len(changed) <= MOST_FILES,
-           f"the copy differs from the tree in {len(changed)} files (at most {MOST_FILES}): {', '.join(changed)}")
+    expect(0 < len(changed) <= MOST_FILES, f"the copy differs from the tree in {len(changed)} files "
+           f"(at most {MOST_FILES}): {', '.join(changed)}")
     print(f"adding an exercise: {'FAILED: ' + str(len(failures)) if failures else 'ok'}")
     return 1 if failures else 0
 

@@ -104,7 +104,7 @@ def exercises():
 def find(exercise_id):
     every = exercises()
     for e in every:
-        if exercise_id in (e.id, e.folder.name):
+        if exercise_id == e.id:
             return e
     sys.exit(f"workbook: no exercise '{exercise_id}' (the exercises: {', '.join(e.id for e in every)})")
 

@@ -1,8 +1,9 @@
 """A scratch copy of the workbook with its own build folder, reused across runs: what the mutation audit
 (tests/mutations/mutate.py, build-mutate/ and with --lanes build-mutate-laneN/) puts one bug into at a
 time, what `./workbook exercise` puts the learner's files into (tests/exercises/exercise.py,
-build-exercise/), what the test of adding a listing adds one to (tests/listings/add_listing_check.py,
-build-add-listing/), and what its own test checks (tests/harness/scratch_tree_check.py,
+build-exercise/), what the tests of adding a listing and an exercise add one to
+(tests/listings/add_listing_check.py, build-add-listing/; tests/exercises/add_exercise_check.py,
+build-add-exercise/), and what its own test checks (tests/harness/scratch_tree_check.py,
 build-scratch-check/). The original tree and its build/ are never touched.
 
 The copy keeps its build folder where the original does (tree/build beside tree/'s sources), so that
