@@ -126,6 +126,14 @@ class ScratchTree:
                     changed.append(str(relative))
         return sorted(changed)
 
+    def hand_written_verdict(self, most, generated):
+        """(ok, sentence): whether the copy differs from the tree in at least one and at most `most`
+        files, `generated` ones left out; counted after everything ran, so that a file a tool had to
+        be given by hand shows."""
+        changed = self.changed_files(generated)
+        return (0 < len(changed) <= most,
+                f"the copy differs from the tree in {len(changed)} files (at most {most}): {', '.join(changed)}")
+
     def put(self, relative, original):
         """Copies `original` to `relative` in the copy unless the copy already has that content."""
         target = self.source / relative
