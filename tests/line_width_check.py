@@ -81,13 +81,22 @@ def exercise_starts(root):
             for e in exercise.exercises() for name, text in exercise.start_files(e).items()}
 
 
-# Each planted text has one fault the check must name.
+
+def line_of(columns, start, end):
+    return start + "x" * (columns - len(start) - len(end)) + end
+
+
+# Each planted text has one fault the check must name: a line one column too long. The widths are written
+# out, not taken from WIDTH, so that a loosened WIDTH or an off-by-one shows.
 PLANTED = {
-    "one-line-observe.cpp": '    observe({.saw = "' + "x" * 100 + '", .shows = "y", .expected = "z"});\n',
-    "wrapped-observe.cpp": '    observe({.saw = "a",\n             .shows = "' + "y" * 100 + '",\n'
+    "one-line-observe.cpp": line_of(111, '    observe({.saw = "', '", .shows = "y", .expected = "z"});') + "\n",
+    "wrapped-observe.cpp": '    observe({.saw = "a",\n' + line_of(111, '             .shows = "', '",') + "\n"
                            '             .expected = "z"});\n',
-    "long-todo.cpp": "    // TODO(exercise): " + "make each Worker loop " * 5 + "\n",
+    "long-todo.cpp": line_of(111, "    // TODO(exercise): ", ".") + "\n",
 }
+# ... and the same lines at exactly the width, which it must accept.
+AT_THE_WIDTH = ('    observe({.saw = "a",\n' + line_of(110, '             .shows = "', '",') + "\n"
+                '             .expected = "z"});\n' + line_of(110, "    // TODO(exercise): ", ".") + "\n")
 
 
 def main():
@@ -102,6 +111,8 @@ def main():
     for name, text in PLANTED.items():
         if not any(problems(name, text)):
             failures.append(f"the check accepts {name}, a long line it must refuse")
+    if any(problems("at-the-width.cpp", AT_THE_WIDTH)):
+        failures.append("the check refuses observe(...) and TODO lines of exactly 110 columns")
     if any(problems("short.cpp", '    observe({.saw = "(", .shows = ")",\n             .expected = "z"});\n'
                     + "x" * 200 + "\n")):
         failures.append("the check refuses a long line after an observe(...) call has ended")

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stage_stories.hpp"
 
@@ -245,6 +246,31 @@ TEST(Demo_Verdicts, EachStageTimelineIsItsOwnStoryAndNoOtherStages) {
                 << "stage " << stage << "'s verdict accepts stage " << other << "'s timeline: " << judged.line;
         }
     }
+}
+
+// Each stage's story in its place: one entry per stage, in order, and its book section names the listing
+// the stage stands for (`./workbook list`), so that two stories' texts swapped show.
+TEST(Demo_Scenarios, EachStoryIsOneStagesInOrderAndNamesItsListing) {
+    const std::map<std::string_view, std::string_view> named = {
+        {"01", "21-10"}, {"02", "21-11"}, {"03", "21-15"}, {"04", "21-17"}, {"05", "21-19"},
+        {"06", "21-20"}, {"07", "21-21"}, {"08", "Graceful Shutdown"}, {"09", "goes beyond"},
+        {"10", "09_04"}, {"11", "09_05"}};
+    std::vector<std::string_view> numbers;
+    for (const auto& story : stage_stories()) {
+        numbers.push_back(story.number);
+        const auto found = named.find(story.number);
+        ASSERT_NE(found, named.end()) << "stage " << story.number << " has a story but no listing named here";
+        EXPECT_NE(story.book_section.find(found->second), std::string_view::npos)
+            << "stage " << story.number << "'s book section: " << story.book_section;
+        for (const auto& [other, listing] : named) {
+            if (other != story.number && listing.starts_with("21-") &&
+                story.book_section.find(listing) != std::string_view::npos) {
+                ADD_FAILURE() << "stage " << story.number << "'s book section names stage " << other
+                              << "'s listing " << listing << ": " << story.book_section;
+            }
+        }
+    }
+    EXPECT_EQ(numbers, (std::vector<std::string_view>(std::begin(demo_stages), std::end(demo_stages))));
 }
 
 TEST(Demo_Verdicts, AServerThatEndsIsNotTheStoryOfAStageThatGoesOnServing) {

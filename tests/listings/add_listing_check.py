@@ -4,7 +4,8 @@ listing"): in a scratch copy of the workbook (build-add-listing/tree, tests/supp
 dummy C++-only variant of listing 21-10 is added by writing its folder's main.cpp and its row in stage
 01's listings.tsv, nothing else; then the tables validate, `./workbook list` shows it, `./workbook run
 cpp-21-10-dummy` builds and runs it (on a free port, WORKBOOK_ADDR) and it answers `/` with hello.html,
-`./workbook diff 21-10 cpp-21-10-dummy` shows the one line it adds, and the generated listings map
+`./workbook diff 21-10 cpp-21-10-dummy` (and `diff 01 ...`: stage 01 still stands for 21-10) shows the
+one line it adds, `./workbook run` refuses a pool-only listing, and the generated listings map
 (docs/listings.md, docs/regenerate.py --write) has its row."""
 import os
 import pathlib
@@ -24,6 +25,7 @@ TITLE = "A dummy listing (the scratch test of adding one)"
 STAGE = "steps/01-single-threaded"
 ADDED_LINE = "// A dummy C++-only variant of listing 21-10 (tests/listings/add_listing_check.py)."
 TREE = ScratchTree("build-add-listing")
+POOL_ONLY = "cpp-21-20-std-thread-worker"  # a listing of a kind the driver must not run
 
 failures = []
 
@@ -111,6 +113,12 @@ def main():
     status, said = workbook("diff", "21-10", ID)
     expect(status == 0 and f"+{ADDED_LINE}" in said and said.count("\n+") == 2,  # the +++ label and the line
            f"`./workbook diff 21-10 {ID}` shows the one line it adds", said)
+    status, said = workbook("diff", "01", ID)  # a stage number: the listing it stands for, still 21-10
+    expect(status == 0 and f"+{ADDED_LINE}" in said and said.count("\n+") == 2,
+           f"`./workbook diff 01 {ID}` shows the same line: stage 01 stands for 21-10, not the variant", said)
+    status, said = workbook("run", POOL_ONLY)
+    expect(status != 0 and "is not a program to run" in said and "Running listing" not in said,
+           f"`./workbook run {POOL_ONLY}` refuses a pool-only listing", said)
     regenerated = subprocess.run([sys.executable, str(TREE.source / "docs" / "regenerate.py"), "--write",
                                   "--build-root", str(TREE.build_dir), str(TREE.source / "docs" / "listings.md")],
                                  capture_output=True, text=True, env=environment())

@@ -36,6 +36,10 @@ def main():
         shown = cli("listing", number)
         expect(shown.returncode == 0 and shown.stdout.split("\t")[1] == listing,
                f"`listings.py listing {number}` gives {listing}: {shown.stdout.strip()!r}")
+    # The driver's demo, flood and compare name the stage by its folder.
+    shown = cli("stage", "06-working-pool")
+    expect(shown.returncode == 0 and shown.stdout.split("\t")[1:2] == ["21-20"],
+           f"`listings.py stage 06-working-pool` gives 21-20: {shown.stdout.strip()!r}")
     row = listings.find("21-20")
     expect((row.stage, row.stage_number, row.folder, row.kind) ==
            ("06-working-pool", "06", ROOT / "steps" / "06-working-pool" / "listing-21-20", "runs"),
