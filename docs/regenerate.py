@@ -30,6 +30,10 @@ What it looks at in docs/*.md (and nothing else):
                                    cite a file outside it (the notes it was written from, a path up and out
                                    of the tree, an absolute path on one machine: docs/regen/links.py).
 
+  <!-- side by side -->            a comparison: one ```rust block, then its C++ (docs/regen/side_by_side.py
+  ...                               holds the rule); every ```rust block must be in one. The site
+  <!-- end side by side -->         (./workbook book) draws it as two columns.
+
   <!-- generated: stage-table -->   a Markdown table of the stages and their listings (docs/README.md),
   ...                               up to <!-- end generated -->; written and checked like an output.
   <!-- generated: listings-map -->  every listing: folder, title and the keys of the Meson tests that use
@@ -94,6 +98,7 @@ from regen.core import DOCS, ROOT, DocsError, shown  # noqa: E402  (docs/regen/:
 from regen.keys import DEFAULT_COMPILERS, Context, Producer  # noqa: E402
 from regen.links import check_links, check_outside_citations, check_test_names  # noqa: E402
 from regen.pages import output_keys, process_page  # noqa: E402
+from regen.side_by_side import comparisons  # noqa: E402
 
 
 def main():
@@ -127,6 +132,7 @@ def main():
     for page in pages:
         try:
             process_page(page, producer, args.write, problems, skipped)
+            problems.extend(f"{shown(page)}: {problem}" for problem in comparisons(page.read_text().splitlines())[1])
             if args.links:
                 check_links(page, problems)
                 check_test_names(page, problems)

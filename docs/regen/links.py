@@ -9,6 +9,12 @@ from .core import ROOT, shown
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 
 
+def github_slug(heading):
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, each space a hyphen (the
+    site, docs/book/build.py, makes the same)."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
 def heading_anchors(page):
     """GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces to hyphens."""
     anchors, seen, in_fence = set(), {}, False
@@ -17,7 +23,7 @@ def heading_anchors(page):
             in_fence = not in_fence
         if in_fence or not line.startswith("#"):
             continue
-        slug = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        slug = github_slug(line.lstrip("#"))
         count = seen.get(slug, 0)
         seen[slug] = count + 1
         anchors.add(slug if count == 0 else f"{slug}-{count}")
