@@ -21,7 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 # The stages' numbers (steps/NN-name/) are groups, and so are these.
 NAMED_GROUPS = {"common", "flood", "compile-fail", "clang-tidy", "docs", "demo", "harness", "lab",
-                "portability", "mutations", "exercises", "extension", "conventions", "listings"}
+                "portability", "mutations", "exercises", "extension", "conventions", "listings", "book"}
 STAGE_GROUPS = {path.name[:2] for path in (ROOT / "steps").glob("[0-9][0-9]-*") if path.is_dir()}
 GROUP_SUITES = NAMED_GROUPS | STAGE_GROUPS
 KEY_FORM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")

@@ -26,6 +26,7 @@ import argparse
 import ctypes
 import functools
 import http.server
+import importlib.util
 import os
 import pathlib
 import re
@@ -39,6 +40,9 @@ import time
 import urllib.parse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.dont_write_bytecode = True  # no __pycache__ in docs/
+sys.path.insert(0, str(ROOT / "docs"))
+from regen import side_by_side  # noqa: E402  (what a comparison is: the docs check's and the site's rule)
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
 DEBIAN_PYTHON = "/usr/bin/python3"  # where Debian's python3-selenium is (a pyenv python3 lacks it)
@@ -75,21 +79,17 @@ def missing_browser():
         return "Debian's chromium is not installed"
     if not os.access(CHROMEDRIVER, os.X_OK):
         return "Debian's chromedriver (package chromium-driver) is not installed"
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         return f"Selenium is not installed for {sys.executable} (package python3-selenium)"
     return None
 
 
 def run_under_debian_python():
     """Selenium is Debian's python3-selenium: run again under /usr/bin/python3 if this Python lacks it."""
-    try:
-        import selenium  # noqa: F401
+    if importlib.util.find_spec("selenium") is not None:
         return
-    except ImportError:
-        pass
-    if os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON) and os.access(DEBIAN_PYTHON, os.X_OK):
+    if (os.path.realpath(sys.executable) != os.path.realpath(DEBIAN_PYTHON)
+            and os.access(DEBIAN_PYTHON, os.X_OK)):
         os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON, str(pathlib.Path(__file__).resolve())] + sys.argv[1:])
 
 
@@ -206,7 +206,7 @@ class Browser:
 
 
 def reap_children():
-    """Waits for this process's ended children (chromedriver's and Chromium's, once quit), a second at most."""
+    """Waits for this process's ended children (chromedriver's and Chromium's, once quit), 1 s at most."""
     deadline = time.monotonic() + 1
     while time.monotonic() < deadline:
         try:
@@ -307,7 +307,7 @@ def expectations_from_docs(docs):
     expected = {}
     for source in sorted(docs.glob("*.md")):
         lines = source.read_text().splitlines()
-        comparisons = sum(line.strip() == "<!-- side by side -->" for line in lines)
+        comparisons = len(side_by_side.comparisons(lines)[0])
         pictures = []
         for number, line in enumerate(lines):
             if re.fullmatch(r"\s*<!-- picture: .* -->\s*", line):
@@ -351,19 +351,24 @@ def check_images(site, page, contents, failures):
     for image in contents["images"]:
         if not image["complete"] or image["width"] == 0:
             target = site.file_of(image["src"])
-            why = (f"; the site has no {site.page_name(target)}" if target is not None and not target.is_file()
-                   else "")
+            missing = target is not None and not target.is_file()
+            why = f"; the site has no {site.page_name(target)}" if missing else ""
             failures.append(f"page {page}: image {image['raw']!r} (alt {image['alt']!r}) did not load{why}")
     declares_icon = any("icon" in reference["rel"].split() for reference in contents["references"])
     if not declares_icon and not (site.folder / "favicon.ico").is_file():
-        failures.append(f"page {page}: no <link rel=icon>, and the site has no favicon.ico (which a browser then "
-                        "asks for)")
+        failures.append(f"page {page}: no <link rel=icon>, and the site has no favicon.ico (which a "
+                        "browser then asks for)")
     for reference in contents["references"]:
         target = site.file_of(reference["url"])
         if target is not None and not target.is_file():
             kind = f"<{reference['tag']}{' rel=' + reference['rel'] if reference['rel'] else ''}>"
             failures.append(f"page {page}: {kind} refers to {site.page_name(target)}, which the site does "
                             "not have")
+
+
+def places(rust, cpp):
+    return (f"Rust at left {rust['left']:.0f}, top {rust['top']:.0f}, C++ at left {cpp['left']:.0f}, "
+            f"top {cpp['top']:.0f}")
 
 
 def check_comparisons(page, comparisons, width, failures):
@@ -381,21 +386,21 @@ def check_comparisons(page, comparisons, width, failures):
             if not (rust["right"] <= cpp["left"] + COLUMN_SLACK_PX
                     and abs(rust["top"] - cpp["top"]) <= COLUMN_SLACK_PX):
                 failures.append(
-                    f"{name} is not side by side at {WIDE} px: Rust at left {rust['left']:.0f}, top "
-                    f"{rust['top']:.0f}, C++ at left {cpp['left']:.0f}, top {cpp['top']:.0f} (Rust must be left "
-                    "of C++, at the same top)")
+                    f"{name} is not side by side at {WIDE} px: {places(rust, cpp)} (Rust must be left of "
+                    "C++, at the same top)")
             elif min(rust["width"], cpp["width"]) < comparison["box"]["width"] / 4:
                 failures.append(f"{name} at {WIDE} px: a column is under a quarter of the comparison's width "
                                 f"(Rust {rust['width']:.0f} px, C++ {cpp['width']:.0f} px)")
         elif not (cpp["top"] >= rust["bottom"] - COLUMN_SLACK_PX
                   and abs(rust["left"] - cpp["left"]) <= COLUMN_SLACK_PX):
             failures.append(
-                f"{name} is not stacked at {width} px: Rust at left {rust['left']:.0f}, top {rust['top']:.0f}, "
-                f"C++ at left {cpp['left']:.0f}, top {cpp['top']:.0f} (C++ must be under Rust, at the same left)")
+                f"{name} is not stacked at {width} px: {places(rust, cpp)} (C++ must be under Rust, at the "
+                "same left)")
 
 
 def shows_demo_picture(contents):
-    return any(image["width"] > 0 and re.search(r"/pictures/[^/]+\.svg$", urllib.parse.urlsplit(image["src"]).path)
+    return any(image["width"] > 0
+               and re.search(r"/pictures/[^/]+\.svg$", urllib.parse.urlsplit(image["src"]).path)
                for image in contents["images"])
 
 
@@ -413,8 +418,8 @@ class Check:
             driver.get(self.site.url(page))
             driver.execute_async_script(WAIT_FOR_IMAGES)
         except TimeoutException:
-            self.failures.append(f"page {page}: did not load within {PAGE_LOAD_SECONDS} s (or its images within "
-                                 f"{SCRIPT_SECONDS} s)")
+            self.failures.append(f"page {page}: did not load within {PAGE_LOAD_SECONDS} s (or its images "
+                                 f"within {SCRIPT_SECONDS} s)")
         contents = driver.execute_script(PAGE_CONTENTS)
         time.sleep(0.1)  # what the page does once loaded (a search index's fetch) reaches the console
         for message in self.browser.console_errors():
@@ -456,7 +461,7 @@ class Check:
         for number in sorted(set(REQUIRED_COMPARISONS) | set(REQUIRED_DEMO_PICTURE)):
             page = self.site.stage_page(number)
             if page is None:
-                self.failures.append(f"the site has no page of stage {number} ({number}-*.html or {number}-*/)")
+                self.failures.append(f"the site has no page of stage {number} ({number}-*.html)")
                 continue
             contents = self.seen.get(page)
             if contents is None:
@@ -472,12 +477,13 @@ class Check:
         for name, (comparisons, pictures) in expectations_from_docs(self.docs).items():
             page = site_page_of_doc(self.site, name)
             if page is None or page not in self.seen:
-                self.failures.append(f"docs/{name} marks comparisons or pictures, but the site has no page of it")
+                self.failures.append(f"docs/{name} marks comparisons or pictures; the site has no page of it")
                 continue
             contents = self.seen[page]
             if len(contents["comparisons"]) != comparisons:
-                self.failures.append(f"page {page}: {len(contents['comparisons'])} comparisons (div.side-by-side) "
-                                     f"where docs/{name} marks {comparisons} (<!-- side by side -->)")
+                self.failures.append(f"page {page}: {len(contents['comparisons'])} comparisons "
+                                     f"(div.side-by-side) where docs/{name} marks {comparisons} "
+                                     "(<!-- side by side -->)")
             shown = [urllib.parse.urlsplit(image["src"]).path for image in contents["images"]]
             for picture in pictures:
                 if not any(path.endswith("/" + picture) for path in shown):
@@ -488,7 +494,8 @@ class Check:
         driver.get(self.site.url(page))
         driver.execute_async_script(WAIT_FOR_IMAGES)
         self.browser.console_errors()  # already judged during the crawl
-        height = min(driver.execute_script("return document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
+        height = min(driver.execute_script("return document.documentElement.scrollHeight"),
+                     SCREENSHOT_MAX_HEIGHT)
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": WIDE, "height": height, "scale": 1}})
@@ -557,14 +564,16 @@ def build_site(build_root):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", nargs="?", type=pathlib.Path, help="the built site's folder")
     parser.add_argument("--screenshot", type=pathlib.Path, help="where stage 07's screenshot goes (PNG)")
     parser.add_argument("--page", help="the page to take the screenshot of (relative to the site), if not "
                                        "stage 07's")
     parser.add_argument("--docs", type=pathlib.Path, default=ROOT / "docs",
                         help="the Markdown the site is built from (its marks say what each page must show)")
-    parser.add_argument("--build-root", type=pathlib.Path, help="build the site there first (docs/book/build.py)")
+    parser.add_argument("--build-root", type=pathlib.Path,
+                        help="build the site there first (docs/book/build.py)")
     args = parser.parse_args()
     if (args.site is None) == (args.build_root is None):
         parser.error("give SITE_DIR and --screenshot, or --build-root")
