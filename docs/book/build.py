@@ -8,7 +8,8 @@ docs/ stays the one source, read as it is in an editor or a repository browser. 
 into BUILD/book/src, changing only what a static site needs, and builds BUILD/book/site:
   - each side-by-side comparison (docs/regen/side_by_side.py) becomes two columns, the book's Rust left
     and the C++ right (docs/book/book.css: side by side on a wide screen, stacked on a narrow one);
-  - a <details> fold keeps its Markdown (`markdown="1"`), so the C++ an exercise asks for stays folded;
+  - a <details> fold becomes the site's own fold (pymdownx.details), so the C++ an exercise asks for
+    stays folded, and an answer folded in a list item keeps its Markdown;
   - README.md is the site's index, and a link to a file that is not a page (a script) becomes its name;
   - each exercise gets a page of its own from its exercise.md (what to do, the commands, the hints, each
     folded), placed before its stage's page in the navigation: try first, then compare.
@@ -34,6 +35,7 @@ from regen.links import github_slug  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
 
 BOOK = "https://doc.rust-lang.org/book/"
+FOLD = re.compile(r"^(?P<indent>\s*)<details><summary>(?P<title>.*)</summary>\s*$")
 LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 ACROSS = ("concepts.md", "listings.md", "divergences.md", "common-rs.md", "safety-lab.md", "rust-measured.md")
 
@@ -69,6 +71,28 @@ def site_link(match):
     return text if text.startswith("`") else f"`{text}`"
 
 
+def folds(lines):
+    """Each `<details><summary>TITLE</summary>` ... `</details>` as a fold the site's Markdown reads
+    (pymdownx.details: `??? KIND "TITLE"`, its lines indented under it), which works inside a list item
+    too, where a raw <details> would keep its Markdown unread."""
+    out, closing = [], []  # closing: the indents of the folds open
+    for line in lines:
+        opening = FOLD.match(line)
+        if opening:
+            indent = opening.group("indent")
+            title = re.sub(r"</?code>", "`", opening.group("title")).replace('"', "'")
+            out.append(f'{indent}??? {"question" if title == "Answer" else "example"} "{title}"')
+            closing.append(indent)
+        elif closing and line.strip() == "</details>":
+            closing.pop()
+        elif closing:
+            indent = closing[-1]
+            out.append(indent + "    " + line.removeprefix(indent) if line.strip() else "")
+        else:
+            out.append(line)
+    return out
+
+
 def stage_page(lines, name):
     if not any(BOOK in line for line in lines):
         raise BookError(f"docs/{name} links nowhere in the book ({BOOK}...): every page links its section")
@@ -77,13 +101,9 @@ def stage_page(lines, name):
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
-        if in_fence:
-            continue
-        line = LINK.sub(site_link, line)
-        if line.lstrip().startswith("<details>"):
-            line = line.replace("<details>", '<details markdown="1">', 1)
-        lines[index] = line
-    return "\n".join(lines) + "\n"
+        if not in_fence:
+            lines[index] = LINK.sub(site_link, line)
+    return "\n".join(folds("\n".join(lines).split("\n"))) + "\n"
 
 
 def first_book_link(text):
@@ -119,16 +139,17 @@ def exercise_page(row, stage_file, stage_text):
     for part in re.split(r"^(?=## )", metadata.hints_text, flags=re.M):
         heading, _, body = part.partition("\n")
         if heading.startswith("## Hint"):
-            lines += [f'<details markdown="1"><summary>{heading.removeprefix("## ")}</summary>', "",
+            lines += [f'<details><summary>{heading.removeprefix("## ")}</summary>', "",
                       body.strip(), "", "</details>", ""]
     lines += ["## Then compare", "",
               f"Once it passes, read [the stage's page](../{stage_file}): the book's Rust beside the C++"
               " it asks for.", ""]
-    return "\n".join(lines)
+    return "\n".join(folds("\n".join(lines).split("\n")))
 
 
 def page_title(text):
-    return text.splitlines()[0].removeprefix("# ").strip()
+    """A page's heading, as the navigation shows it (plain text: no Markdown)."""
+    return text.splitlines()[0].removeprefix("# ").replace("`", "").strip()
 
 
 def stage(build_root):

@@ -6,7 +6,8 @@ in one): built into a folder of its own, it has
     in the right, and an exercise's answer still folded (a closed <details>);
   - a page for every exercise and extension in the tables, every hint folded, linked from the
     navigation before its stage's page (try first, then compare);
-  - on every page a link to the book's chapter, and every picture the Markdown shows.
+  - on every page a link to the book's chapter, every picture the Markdown shows, and no Markdown left
+    unparsed (a backtick outside code: a fold's text that the site did not read as Markdown).
 
 Exit 77 (skipped) where Debian's MkDocs is not installed (`./workbook setup` installs it).
 """
@@ -41,6 +42,10 @@ class Outline(html.parser.HTMLParser):
         self.details = []  # (open, in a column) of every <details>
         self.links = []
         self.images = []
+        self.in_code = 0
+        self.in_details = 0
+        self.folded_words = 0  # words of text inside <details>
+        self.raw_markdown = []  # text outside code that holds a backtick: Markdown left unparsed
 
     def column(self):
         for tag, classes in reversed(self.stack):
@@ -67,6 +72,7 @@ class Outline(html.parser.HTMLParser):
             if language:
                 self.columns[-1][side].append(("code", language))
         if tag == "details":
+            self.in_details += 1
             self.details.append(("open" in attrs, side))
             if side:
                 self.columns[-1][side].append(("details", "open" in attrs))
@@ -74,10 +80,22 @@ class Outline(html.parser.HTMLParser):
             self.links.append(attrs["href"])
         if tag == "img":
             self.images.append(attrs.get("src", ""))
+        if tag in ("code", "pre", "script", "style"):
+            self.in_code += 1
         if tag not in ("br", "hr", "img", "input", "meta", "link", "source", "wbr"):
             self.stack.append((tag, classes))
 
+    def handle_data(self, data):
+        if self.in_details:
+            self.folded_words += len(data.split())
+        if not self.in_code and "`" in data:
+            self.raw_markdown.append(" ".join(data.split())[:60])
+
     def handle_endtag(self, tag):
+        if tag in ("code", "pre", "script", "style"):
+            self.in_code -= 1
+        if tag == "details":
+            self.in_details -= 1
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index][0] == tag:
                 del self.stack[index:]
@@ -121,6 +139,7 @@ def main():
                        f"the C++ right {languages(columns['cpp'])}")
                 folds = [value for kind, value in columns["cpp"] if kind == "details"]
                 expect(not any(folds), f"{name}: comparison {number}: its fold (if any) is closed ({len(folds)} fold(s))")
+            expect(not shown.raw_markdown, f"{name}: no Markdown left unparsed (a fold's, say): {shown.raw_markdown[:2]}")
             expect(any(link.startswith(build.BOOK) for link in shown.links), f"{name}: links the book's chapter")
             for image in shown.images:
                 expect((site / image).is_file(), f"{name}: its picture {image} is in the site")
@@ -136,9 +155,13 @@ def main():
                 expect(False, f"exercise {row.id} has a page of its own ({page.relative_to(site)})")
                 continue
             shown = outline(page)
-            hints = (ROOT / row.folder / "exercise.md").read_text().count("\n## Hint ")
-            expect(len(shown.details) == hints and not any(opened for opened, _ in shown.details),
-                   f"exercise {row.id}: its {hints} hint(s) each folded ({len(shown.details)} fold(s) on its page)")
+            text = (ROOT / row.folder / "exercise.md").read_text()
+            hints = text.count("\n## Hint ")
+            hint_words = sum(len(part.split("\n", 1)[-1].split()) for part in text.split("\n## Hint ")[1:])
+            expect(len(shown.details) == hints and not any(opened for opened, _ in shown.details)
+                   and shown.folded_words >= 0.8 * hint_words,
+                   f"exercise {row.id}: its {hints} hint(s), {hint_words} words, each folded whole "
+                   f"({len(shown.details)} fold(s) on its page, {shown.folded_words} words in them)")
             stage_page = f"{row.stage}.html"
             exercise_link = f"exercises/{row.id}.html"
             expect(exercise_link in navigation and stage_page in navigation,
