@@ -10,6 +10,7 @@ into BUILD/book/src, changing only what a static site needs, and builds BUILD/bo
     and the C++ right (docs/book/book.css: side by side on a wide screen, stacked on a narrow one);
   - a <details> fold becomes the site's own fold (pymdownx.details), so the C++ an exercise asks for
     stays folded, and an answer folded in a list item keeps its Markdown;
+  - a fenced block loses the indent all its lines share (C++ quoted from inside a function);
   - README.md is the site's index, and a link to a file that is not a page (a script) becomes its name;
   - each exercise gets a page of its own from its exercise.md (what to do, the commands, the hints, each
     folded), placed before its stage's page in the navigation: try first, then compare.
@@ -93,10 +94,31 @@ def folds(lines):
     return out
 
 
+def dedented(lines):
+    """Each fenced block without the indent all its lines share (a C++ block quoted from inside a
+    function keeps the source's indent in the Markdown; a column has no room for it)."""
+    out, block = [], None
+    for line in lines:
+        if block is None:
+            out.append(line)
+            if line.lstrip().startswith("```") and line.strip() != "```":
+                block = []
+            continue
+        if line.strip() == "```":
+            indent = len(line) - len(line.lstrip())
+            body = textwrap.dedent("\n".join(entry[indent:] for entry in block)).split("\n")
+            out.extend(" " * indent + entry if entry else "" for entry in body)
+            out.append(line)
+            block = None
+        else:
+            block.append(line)
+    return out + (block or [])
+
+
 def stage_page(lines, name):
     if not any(BOOK in line for line in lines):
         raise BookError(f"docs/{name} links nowhere in the book ({BOOK}...): every page links its section")
-    lines = side_by_side(lines)
+    lines = side_by_side(dedented(lines))
     in_fence = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
@@ -120,7 +142,7 @@ def exercise_page(row, stage_file, stage_text):
     builds_on = metadata.get("builds-on")
     lines = [f"# {'Beyond the book' if extension else 'Exercise'} `{row.id}` — "
              f"{row.title.removeprefix('Beyond the book: ')}", "",
-             f"Stage: [{stage_file.removesuffix('.md')}](../{stage_file}) · book: [{book_text}]({book_url})", ""]
+             f"[Stage {row.stage_number}'s page](../{stage_file}) · book: [{book_text}]({book_url})", ""]
     if not extension:
         lines += ["Try it before you read the stage page's C++: write it from the book's Rust, then compare.", ""]
     lines += ["## Start and check", "",
@@ -134,7 +156,7 @@ def exercise_page(row, stage_file, stage_text):
               "## What to do", ""]
     for todo in metadata.todos:
         where = f"above `{todo.above}`" if todo.above else "at the top"
-        lines += [f"In `{todo.file}`, {where}:", "", *textwrap.wrap(todo.text, 100), ""]
+        lines += [f"In `{todo.file}`, {where}:", "", todo.text, ""]
     lines += ["## Hints", "", "Open one at a time, only when you are stuck.", ""]
     for part in re.split(r"^(?=## )", metadata.hints_text, flags=re.M):
         heading, _, body = part.partition("\n")
