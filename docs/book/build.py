@@ -14,6 +14,10 @@ into BUILD/book/src, changing only what a static site needs, and builds BUILD/bo
   - README.md is the site's index, and a link to a file that is not a page (a script) becomes its name;
   - each exercise gets a page of its own from its exercise.md (what to do, the commands, the hints, each
     folded), placed before its stage's page in the navigation: try first, then compare.
+Why MkDocs rather than Sphinx (both Debian's): MkDocs takes the Markdown nearly as it is (the changes
+above; navigation from a list, no toctree or conf.py), and Material gives the navigation, search and a
+layout that folds the side bars away on a narrow screen; Sphinx would read it through MyST, whose
+directives and toctrees the pages would have to learn.
 Headings get GitHub's anchors (docs/regen/links.py), so every link that works in the Markdown works in
 the site. Every page must link the book's chapter; a page without a link there stops the build.
 """
