@@ -8,10 +8,16 @@ docs/ stays the one source, read as it is in an editor or a repository browser. 
 into BUILD/book/src, changing only what a static site needs, and builds BUILD/book/site:
   - each side-by-side comparison (docs/regen/side_by_side.py) becomes two columns, the book's Rust left
     and the C++ right (docs/book/book.css: side by side on a wide screen, stacked on a narrow one);
-  - a <details> fold keeps its Markdown (`markdown="1"`), so the C++ an exercise asks for stays folded;
+  - a <details> fold becomes the site's own fold (pymdownx.details), so the C++ an exercise asks for
+    stays folded, and an answer folded in a list item keeps its Markdown;
+  - a fenced block loses the indent all its lines share (C++ quoted from inside a function);
   - README.md is the site's index, and a link to a file that is not a page (a script) becomes its name;
   - each exercise gets a page of its own from its exercise.md (what to do, the commands, the hints, each
     folded), placed before its stage's page in the navigation: try first, then compare.
+Why MkDocs rather than Sphinx (both Debian's): MkDocs takes the Markdown nearly as it is (the changes
+above; navigation from a list, no toctree or conf.py), and Material gives the navigation, search and a
+layout that folds the side bars away on a narrow screen; Sphinx would read it through MyST, whose
+directives and toctrees the pages would have to learn.
 Headings get GitHub's anchors (docs/regen/links.py), so every link that works in the Markdown works in
 the site. Every page must link the book's chapter; a page without a link there stops the build.
 """
@@ -34,6 +40,7 @@ from regen.links import github_slug  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
 
 BOOK = "https://doc.rust-lang.org/book/"
+FOLD = re.compile(r"^(?P<indent>\s*)<details><summary>(?P<title>.*)</summary>\s*$")
 LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 ACROSS = ("concepts.md", "listings.md", "divergences.md", "common-rs.md", "safety-lab.md", "rust-measured.md")
 
@@ -69,21 +76,60 @@ def site_link(match):
     return text if text.startswith("`") else f"`{text}`"
 
 
+def folds(lines):
+    """Each `<details><summary>TITLE</summary>` ... `</details>` as a fold the site's Markdown reads
+    (pymdownx.details: `??? KIND "TITLE"`, its lines indented under it), which works inside a list item
+    too, where a raw <details> would keep its Markdown unread."""
+    out, closing = [], []  # closing: the indents of the folds open
+    for line in lines:
+        opening = FOLD.match(line)
+        if opening:
+            indent = opening.group("indent")
+            title = re.sub(r"</?code>", "`", opening.group("title")).replace('"', "'")
+            out.append(f'{indent}??? {"question" if title == "Answer" else "example"} "{title}"')
+            closing.append(indent)
+        elif closing and line.strip() == "</details>":
+            closing.pop()
+        elif closing:
+            indent = closing[-1]
+            out.append(indent + "    " + line.removeprefix(indent) if line.strip() else "")
+        else:
+            out.append(line)
+    return out
+
+
+def dedented(lines):
+    """Each fenced block without the indent all its lines share (a C++ block quoted from inside a
+    function keeps the source's indent in the Markdown; a column has no room for it)."""
+    out, block = [], None
+    for line in lines:
+        if block is None:
+            out.append(line)
+            if line.lstrip().startswith("```") and line.strip() != "```":
+                block = []
+            continue
+        if line.strip() == "```":
+            indent = len(line) - len(line.lstrip())
+            body = textwrap.dedent("\n".join(entry[indent:] for entry in block)).split("\n")
+            out.extend(" " * indent + entry if entry else "" for entry in body)
+            out.append(line)
+            block = None
+        else:
+            block.append(line)
+    return out + (block or [])
+
+
 def stage_page(lines, name):
     if not any(BOOK in line for line in lines):
         raise BookError(f"docs/{name} links nowhere in the book ({BOOK}...): every page links its section")
-    lines = side_by_side(lines)
+    lines = side_by_side(dedented(lines))
     in_fence = False
     for index, line in enumerate(lines):
         if line.lstrip().startswith("```"):
             in_fence = not in_fence
-        if in_fence:
-            continue
-        line = LINK.sub(site_link, line)
-        if line.lstrip().startswith("<details>"):
-            line = line.replace("<details>", '<details markdown="1">', 1)
-        lines[index] = line
-    return "\n".join(lines) + "\n"
+        if not in_fence:
+            lines[index] = LINK.sub(site_link, line)
+    return "\n".join(folds("\n".join(lines).split("\n"))) + "\n"
 
 
 def first_book_link(text):
@@ -100,7 +146,7 @@ def exercise_page(row, stage_file, stage_text):
     builds_on = metadata.get("builds-on")
     lines = [f"# {'Beyond the book' if extension else 'Exercise'} `{row.id}` — "
              f"{row.title.removeprefix('Beyond the book: ')}", "",
-             f"Stage: [{stage_file.removesuffix('.md')}](../{stage_file}) · book: [{book_text}]({book_url})", ""]
+             f"[Stage {row.stage_number}'s page](../{stage_file}) · book: [{book_text}]({book_url})", ""]
     if not extension:
         lines += ["Try it before you read the stage page's C++: write it from the book's Rust, then compare.", ""]
     lines += ["## Start and check", "",
@@ -114,21 +160,22 @@ def exercise_page(row, stage_file, stage_text):
               "## What to do", ""]
     for todo in metadata.todos:
         where = f"above `{todo.above}`" if todo.above else "at the top"
-        lines += [f"In `{todo.file}`, {where}:", "", *textwrap.wrap(todo.text, 100), ""]
+        lines += [f"In `{todo.file}`, {where}:", "", todo.text, ""]
     lines += ["## Hints", "", "Open one at a time, only when you are stuck.", ""]
     for part in re.split(r"^(?=## )", metadata.hints_text, flags=re.M):
         heading, _, body = part.partition("\n")
         if heading.startswith("## Hint"):
-            lines += [f'<details markdown="1"><summary>{heading.removeprefix("## ")}</summary>', "",
+            lines += [f'<details><summary>{heading.removeprefix("## ")}</summary>', "",
                       body.strip(), "", "</details>", ""]
     lines += ["## Then compare", "",
               f"Once it passes, read [the stage's page](../{stage_file}): the book's Rust beside the C++"
               " it asks for.", ""]
-    return "\n".join(lines)
+    return "\n".join(folds("\n".join(lines).split("\n")))
 
 
 def page_title(text):
-    return text.splitlines()[0].removeprefix("# ").strip()
+    """A page's heading, as the navigation shows it (plain text: no Markdown)."""
+    return text.splitlines()[0].removeprefix("# ").replace("`", "").strip()
 
 
 def stage(build_root):

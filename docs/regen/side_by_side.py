@@ -77,7 +77,7 @@ def comparisons(lines):
             problems.append(f"{where} holds no ```cpp block (nor `workbook diff` quote) after its Rust")
         else:
             found.append(Comparison(index, rust[0][2], close))
-            inside.update(range(index, close + 1))
+        inside.update(range(index, close + 1))
         index = close + 1
     for lang, first, _ in _fences(lines, 0, len(lines)):
         if lang == "rust" and first not in inside:

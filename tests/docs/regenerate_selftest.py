@@ -104,6 +104,22 @@ def main():
         expect(checked.returncode != 0 and "without a <!-- code: PATH --> marker" in checked.stderr,
                "a ```cpp block without its marker fails")
 
+        # A comparison (docs/regen/side_by_side.py): the Rust, then its C++; a ```rust block outside one,
+        # or a comparison without its C++, fails.
+        code = text.splitlines()[:output_marker]
+        rust = ["```rust", "for stream in listener.incoming() {", "```", ""]
+        page.write_text("\n".join(code[:2] + ["<!-- side by side -->"] + rust + code[2:] + ["<!-- end side by side -->"]) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode == 0, f"a side-by-side comparison, its Rust then its C++, passes: {checked.stderr.strip()[:200]}")
+        page.write_text("\n".join(code + rust) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "outside a side-by-side comparison" in checked.stderr,
+               f"a ```rust block outside a comparison fails: {checked.stderr.strip()[:200]}")
+        page.write_text("\n".join(code + ["<!-- side by side -->"] + rust + ["<!-- end side by side -->"]) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "holds no ```cpp block" in checked.stderr,
+               f"a comparison without its C++ fails: {checked.stderr.strip()[:200]}")
+
         page.write_text(text.replace(CODE_SOURCE, "steps/no-such-file.cpp").replace(
             f"diagnostic {family} {failing_listing}", "diagnostics of everything"))
         checked = run("--check", page, extra)

@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Checks the site `./workbook book` builds (docs/book/build.py), without a browser (tests/book/ opens it
+in one): built into a folder of its own, it has
+
+  - each page's every side-by-side comparison as two columns, the book's Rust in the left one and C++
+    in the right, and an exercise's answer still folded (a closed <details>);
+  - a page for every exercise and extension in the tables, every hint folded, linked from the
+    navigation before its stage's page (try first, then compare);
+  - on every page a link to the book's chapter, every picture the Markdown shows, and no Markdown left
+    unparsed (a backtick outside code: a fold's text that the site did not read as Markdown).
+
+Exit 77 (skipped) where Debian's MkDocs is not installed (`./workbook setup` installs it).
+"""
+import html.parser
+import pathlib
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+sys.path[:0] = [str(ROOT / "docs" / "book"), str(ROOT / "docs"), str(ROOT / "steps")]
+import listings  # noqa: E402
+from regen.side_by_side import comparisons  # noqa: E402
+
+failures = []
+
+
+def expect(condition, what):
+    print(("ok:   " if condition else "FAIL: ") + what)
+    if not condition:
+        failures.append(what)
+
+
+class Outline(html.parser.HTMLParser):
+    """What the checks need of a page: the comparisons' columns (the code languages in each, the
+    <details> in each and whether it is open), the <details> elsewhere, links, images."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []  # (tag, classes) of the open elements
+        self.columns = []  # per comparison: {"rust": [...], "cpp": [...]} of ("code", lang) / ("details", open)
+        self.details = []  # (open, in a column) of every <details>
+        self.links = []
+        self.images = []
+        self.in_code = 0
+        self.in_details = 0
+        self.folded_words = 0  # words of text inside <details>
+        self.raw_markdown = []  # text outside code that holds a backtick: Markdown left unparsed
+
+    def column(self):
+        for tag, classes in reversed(self.stack):
+            for side in ("rust", "cpp"):
+                if f"side-by-side-{side}" in classes:
+                    return side
+        return None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "div" and "side-by-side" in classes:
+            self.columns.append({"rust": [], "cpp": []})
+        side = self.column()
+        if tag == "code":
+            language = next((name.removeprefix("language-") for name in classes if name.startswith("language-")),
+                            None)
+            parent_classes = self.stack[-1][1] if self.stack else []
+            language = language or next((name for name in parent_classes if name in ("rust", "cpp", "text")), None)
+            if side and language:
+                self.columns[-1][side].append(("code", language))
+        if tag == "div" and "highlight" in classes and side:
+            language = next((name.removeprefix("language-") for name in classes if name.startswith("language-")), None)
+            if language:
+                self.columns[-1][side].append(("code", language))
+        if tag == "details":
+            self.in_details += 1
+            self.details.append(("open" in attrs, side))
+            if side:
+                self.columns[-1][side].append(("details", "open" in attrs))
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        if tag in ("code", "pre", "script", "style"):
+            self.in_code += 1
+        if tag not in ("br", "hr", "img", "input", "meta", "link", "source", "wbr"):
+            self.stack.append((tag, classes))
+
+    def handle_data(self, data):
+        if self.in_details:
+            self.folded_words += len(data.split())
+        if not self.in_code and "`" in data:
+            self.raw_markdown.append(" ".join(data.split())[:60])
+
+    def handle_endtag(self, tag):
+        if tag in ("code", "pre", "script", "style"):
+            self.in_code -= 1
+        if tag == "details":
+            self.in_details -= 1
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+
+def outline(path):
+    parser = Outline()
+    parser.feed(path.read_text())
+    return parser
+
+
+def languages(column):
+    return [value for kind, value in column if kind == "code"]
+
+
+def main():
+    try:
+        import build
+    except ImportError as error:
+        print(f"skipped: Debian's MkDocs is not installed ({error}); ./workbook setup installs it")
+        return 77
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            site = build.build(pathlib.Path(folder))
+        except build.BookError as error:
+            expect(False, f"the site builds: {error}")
+            return 1
+        expect((site / "index.html").is_file(), "the site builds, with an index page")
+        pages = sorted((ROOT / "docs").glob("*.md"))
+        for page in pages:
+            name = "index.html" if page.name == "README.md" else page.with_suffix(".html").name
+            found, _ = comparisons(page.read_text().splitlines())
+            shown = outline(site / name)
+            expect(len(shown.columns) == len(found),
+                   f"{name}: {len(found)} comparison(s) in the Markdown, {len(shown.columns)} drawn as two columns")
+            for number, columns in enumerate(shown.columns, 1):
+                expect(languages(columns["rust"]) == ["rust"] and "rust" not in languages(columns["cpp"])
+                       and bool(set(languages(columns["cpp"])) & {"cpp", "text"}),
+                       f"{name}: comparison {number}: the Rust left {languages(columns['rust'])}, "
+                       f"the C++ right {languages(columns['cpp'])}")
+                folds = [value for kind, value in columns["cpp"] if kind == "details"]
+                expect(not any(folds), f"{name}: comparison {number}: its fold (if any) is closed ({len(folds)} fold(s))")
+            expect(not shown.raw_markdown, f"{name}: no Markdown left unparsed (a fold's, say): {shown.raw_markdown[:2]}")
+            expect(any(link.startswith(build.BOOK) for link in shown.links), f"{name}: links the book's chapter")
+            for image in shown.images:
+                expect((site / image).is_file(), f"{name}: its picture {image} is in the site")
+        expect(sum(len(outline(site / name).columns) for name in ("06-working-pool.html", "07-while-let-bug.html"))
+               >= 3, "pages 06 and 07 show their worker loops in two columns")
+
+        navigation = outline(site / "index.html").links
+        for row in listings.rows():
+            if row.kind not in listings.EXERCISE_KINDS:
+                continue
+            page = site / "exercises" / f"{row.id}.html"
+            if not page.is_file():
+                expect(False, f"exercise {row.id} has a page of its own ({page.relative_to(site)})")
+                continue
+            shown = outline(page)
+            text = (ROOT / row.folder / "exercise.md").read_text()
+            hints = text.count("\n## Hint ")
+            hint_words = sum(len(part.split("\n", 1)[-1].split()) for part in text.split("\n## Hint ")[1:])
+            expect(len(shown.details) == hints and not any(opened for opened, _ in shown.details)
+                   and shown.folded_words >= 0.8 * hint_words,
+                   f"exercise {row.id}: its {hints} hint(s), {hint_words} words, each folded whole "
+                   f"({len(shown.details)} fold(s) on its page, {shown.folded_words} words in them)")
+            stage_page = f"{row.stage}.html"
+            exercise_link = f"exercises/{row.id}.html"
+            expect(exercise_link in navigation and stage_page in navigation,
+                   f"exercise {row.id}: in the navigation, with its stage's page")
+            if row.kind == "exercise" and exercise_link in navigation and stage_page in navigation:
+                expect(navigation.index(exercise_link) < navigation.index(stage_page),
+                       f"exercise {row.id}: the navigation offers it before the stage's page (try first)")
+    if failures:
+        print(f"\n{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
