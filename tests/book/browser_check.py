@@ -9,6 +9,7 @@ chromedriver, on a site this script serves itself (127.0.0.1, an ephemeral port)
 
 It loads every page (a crawl from index.html through the site's links, and every .html file of SITE_DIR)
 at 1400 px wide and fails, naming the page and the element, on:
+- a page no link leads to (from index.html; the 404 page aside);
 - an error in the browser's console (a missing favicon too);
 - a link into the site to a file that does not exist, or to an #anchor its page does not have; a link
   out of the site that is not https (those are not fetched: the check needs no internet);
@@ -429,9 +430,25 @@ class Check:
         return contents
 
     def crawl(self):
-        wanted = {"index.html"} | {self.site.page_name(path) for path in self.site.folder.rglob("*.html")}
+        """Every page reached by links from index.html, then the site's other .html files (each, but the
+        404 page, a failure: no link leads there)."""
         anchors_of = {}
-        queue = sorted(wanted, key=lambda page: (page != "index.html", page))
+        self.visit(["index.html"], anchors_of)
+        every_page = {self.site.page_name(path) for path in self.site.folder.rglob("*.html")}
+        unlinked = sorted(every_page - set(self.seen))
+        for page in unlinked:
+            if page != "404.html":
+                self.failures.append(f"page {page}: no link of the site leads to it (from index.html)")
+        self.visit(unlinked, anchors_of)
+        for target, fragments in anchors_of.items():
+            anchors = set(self.seen[target]["anchors"]) if target in self.seen else set()
+            for fragment, links in fragments.items():
+                if fragment not in anchors:
+                    for link in links:
+                        self.failures.append(f"{link} leads to #{fragment}, which {target} does not have")
+
+    def visit(self, queue, anchors_of):
+        """Loads and checks each page of `queue`, and each page of the site they link, once."""
         while queue:
             page = queue.pop(0)
             if page in self.seen:
@@ -442,12 +459,6 @@ class Check:
             check_images(self.site, page, contents, self.failures)
             check_comparisons(page, contents["comparisons"], WIDE, self.failures)
             queue.extend(sorted(found - set(self.seen) - set(queue)))
-        for target, fragments in anchors_of.items():
-            anchors = set(self.seen[target]["anchors"]) if target in self.seen else set()
-            for fragment, links in fragments.items():
-                if fragment not in anchors:
-                    for link in links:
-                        self.failures.append(f"{link} leads to #{fragment}, which {target} does not have")
 
     def narrow(self):
         self.browser.set_width(NARROW)
@@ -521,7 +532,11 @@ def check_site(site_dir, screenshot, page, docs):
     def out_of_time(signum, frame):
         raise Budget()
 
+    def stopped(signum, frame):  # Meson's timeout: the browser still shuts down (finally below)
+        raise SystemExit(f"stopped by signal {signum}")
+
     signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, stopped)
     signal.alarm(WHOLE_CHECK_SECONDS)
     browser = None
     try:
