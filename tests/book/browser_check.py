@@ -62,6 +62,9 @@ COLUMN_SLACK_PX = 2  # "the same top", "the same left": layout rounding
 REQUIRED_COMPARISONS = ("06", "07")
 REQUIRED_DEMO_PICTURE = ("06", "07")
 SCREENSHOT_STAGE = "07"
+# The mutation audit (tests/mutations/mutate.py) wants a test to stop at its first failure: it says so
+# with GoogleTest's switch. Then the check stops after the first page that fails.
+FAIL_FAST = os.environ.get("GTEST_FAIL_FAST") == "1"
 
 PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
 
@@ -72,6 +75,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 class Budget(Exception):
     """The whole check ran past its time."""
+
+
+class FailedFast(Exception):
+    """A failure, and the mutation audit asks for no more (FAIL_FAST)."""
 
 
 def missing_browser():
@@ -458,6 +465,8 @@ class Check:
             check_links(self.site, page, contents, anchors_of, self.failures, found)
             check_images(self.site, page, contents, self.failures)
             check_comparisons(page, contents["comparisons"], WIDE, self.failures)
+            if FAIL_FAST and self.failures:
+                raise FailedFast()
             queue.extend(sorted(found - set(self.seen) - set(queue)))
 
     def narrow(self):
@@ -465,6 +474,8 @@ class Check:
         for page, contents in sorted(self.seen.items()):
             if contents["comparisons"]:
                 check_comparisons(page, self.load(page)["comparisons"], NARROW, self.failures)
+                if FAIL_FAST and self.failures:
+                    raise FailedFast()
         self.browser.set_width(WIDE)
 
     def promises(self):
@@ -545,14 +556,18 @@ def check_site(site_dir, screenshot, page, docs):
             browser = Browser()
             check = Check(site, browser, docs)
             browser.set_width(WIDE)
-            check.crawl()
-            check.narrow()
-            check.promises()
+            try:
+                check.crawl()
+                check.narrow()
+                check.promises()
+            except FailedFast:
+                pass
             page = page or site.stage_page(SCREENSHOT_STAGE)
             failures += check.failures
-            if page is None:
-                failures.append(f"no screenshot: the site has no page of stage {SCREENSHOT_STAGE}")
-            else:
+            if page is None or not (site.folder / page).is_file():
+                failures.append("no screenshot: the site has no page "
+                                + (page or f"of stage {SCREENSHOT_STAGE}"))
+            elif not (FAIL_FAST and failures):
                 height = check.screenshot(page, screenshot)
                 print(f"screenshot of {page} ({WIDE}x{height} px): {screenshot}")
             server_misses(server, failures)
