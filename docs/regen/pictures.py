@@ -5,6 +5,7 @@ run's colour (so a timeline reads as a Gantt chart and a legend gets swatches), 
 models table of `workbook compare`) becomes a drawn table. Everything else stays text. A pure function:
 the same drawing gives the same bytes."""
 import re
+import textwrap
 from xml.sax.saxutils import escape
 
 # The glyphs the instruments draw bars with (tests/instruments/timeline.cpp's glyph_char, flood.cpp's
@@ -22,6 +23,8 @@ CELL_WIDTH = 8.4    # a monospace cell at font-size 14
 LINE_HEIGHT = 18
 FONT_SIZE = 14
 MARGIN = 12
+MAX_COLUMNS = 100  # the widest drawing (the demo's): a longer plain line is wrapped
+MIN_HEADER_WIDTH = 10  # a table's header cells are wrapped to their column's values, but not narrower
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 WORDS = re.compile(r"\S+(?: \S+)*")
 TABLE_ROW = re.compile(r"^\|.*\|\s*$")
@@ -120,41 +123,64 @@ def grid_line_elements(cells, y):
 
 
 def table_cells(line):
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """A Markdown row's cells, without the code marks (a picture shows no Markdown)."""
+    return [cell.strip().replace("`", "") for cell in line.strip().strip("|").split("|")]
 
 
 def table_elements(rows, top):
-    """A Markdown table (header, rule, rows) as a drawn table: ruled cells, the header shaded. Returns the
-    elements and the table's width and height."""
+    """A Markdown table (header, rule, rows) as a drawn table: ruled cells, the header shaded and its
+    cells wrapped to the width of their column's values. Returns the elements and the table's width and
+    height."""
     header, body = table_cells(rows[0]), [table_cells(row) for row in rows[2:]]
     columns = len(header)
-    widths = [max(len(row[index]) if index < len(row) else 0 for row in [header] + body) for index in range(columns)]
+    widths = [max([len(row[index]) for row in body if index < len(row)] + [MIN_HEADER_WIDTH])
+              for index in range(columns)]
+    header_lines = [textwrap.wrap(cell, widths[index]) or [""] for index, cell in enumerate(header)]
+    widths = [max(width, *(len(line) for line in lines)) for width, lines in zip(widths, header_lines)]
     padding = 8
     edges = [MARGIN]
     for width in widths:
         edges.append(edges[-1] + width * CELL_WIDTH + 2 * padding)
-    height = LINE_HEIGHT + 8
+    header_height = max(len(lines) for lines in header_lines) * LINE_HEIGHT + 8
+    row_height = LINE_HEIGHT + 8
     elements = [f'<rect x="{number(MARGIN)}" y="{number(top)}" width="{number(edges[-1] - MARGIN)}" '
-                f'height="{number(height)}" fill="#eceff1"/>']
-    for row_index, row in enumerate([header] + body):
-        baseline = top + row_index * height + height - 8
+                f'height="{number(header_height)}" fill="#eceff1"/>']
+    for index, lines in enumerate(header_lines):
+        for line_index, line in enumerate(lines):
+            baseline = top + (line_index + 1) * LINE_HEIGHT
+            elements.append(text_element(edges[index] + padding, baseline, line, (None, True)))
+    rules = [top, top + header_height]
+    for row in body:
+        baseline = rules[-1] + row_height - 9
         for index, cell in enumerate(row[:columns]):
             if cell:
-                elements.append(text_element(edges[index] + padding, baseline, cell, (None, row_index == 0)))
-    bottom = top + (len(body) + 1) * height
-    for row_index in range(len(body) + 2):
-        y = number(top + row_index * height)
-        elements.append(f'<line x1="{number(MARGIN)}" y1="{y}" x2="{number(edges[-1])}" y2="{y}" stroke="#90a4ae"/>')
+                elements.append(text_element(edges[index] + padding, baseline, cell, (None, False)))
+        rules.append(rules[-1] + row_height)
+    for rule in rules:
+        elements.append(f'<line x1="{number(MARGIN)}" y1="{number(rule)}" x2="{number(edges[-1])}" '
+                        f'y2="{number(rule)}" stroke="#90a4ae"/>')
     for edge in edges:
-        elements.append(f'<line x1="{number(edge)}" y1="{number(top)}" x2="{number(edge)}" y2="{number(bottom)}" '
+        elements.append(f'<line x1="{number(edge)}" y1="{number(top)}" x2="{number(edge)}" y2="{number(rules[-1])}" '
                         f'stroke="#90a4ae"/>')
-    return elements, edges[-1] - MARGIN, bottom - top
+    return elements, edges[-1] - MARGIN, rules[-1] - top
+
+
+def wrapped_lines(drawing):
+    """The drawing's lines, a plain line longer than MAX_COLUMNS (the models table's preamble) wrapped;
+    a coloured line is drawn as the instrument laid it out."""
+    lines = []
+    for line in drawing.rstrip("\n").split("\n"):
+        if len(line) > MAX_COLUMNS and not SGR.search(line) and not TABLE_ROW.match(line):
+            lines += textwrap.wrap(line, MAX_COLUMNS, subsequent_indent="  ")
+        else:
+            lines.append(line)
+    return lines
 
 
 def drawing_to_svg(drawing, title, command):
     """The drawing (text, with ANSI SGR codes) as an SVG document; `title` names it, `command` (the
     command that draws it live) is its description."""
-    lines = drawing.rstrip("\n").split("\n")
+    lines = wrapped_lines(drawing)
     elements = []
     style = Style()
     y = MARGIN
