@@ -31,50 +31,42 @@ TABLE_ROW = re.compile(r"^\|.*\|\s*$")
 TABLE_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
 
 
-class Style:
-    def __init__(self, colour=None, bold=False):
-        self.colour = colour
-        self.bold = bold
-
-    def key(self):
-        return self.colour, self.bold
-
-
 def parse_line(line, style):
-    """One line of the drawing -> [(character, (colour, bold))], and the style in force at its end."""
-    cells = []
+    """One line of the drawing -> [(text, (colour, bold))], a segment per stretch between two colour
+    codes, and the style (colour, bold) in force at its end."""
+    segments = []
     position = 0
     for match in SGR.finditer(line):
-        cells += [(character, style.key()) for character in line[position:match.start()]]
-        codes = match.group(1).split(";") if match.group(1) else ["0"]
-        for code in codes:
+        if match.start() > position:
+            segments.append((line[position:match.start()], style))
+        colour, bold = style
+        for code in match.group(1).split(";") if match.group(1) else ["0"]:
             if code in ("0", ""):
-                style = Style()
+                colour, bold = None, False
             elif code == "1":
-                style = Style(style.colour, True)
+                bold = True
             elif code == "22":
-                style = Style(style.colour, False)
+                bold = False
             elif code == "39":
-                style = Style(None, style.bold)
+                colour = None
             elif code in COLOURS:
-                style = Style(code, style.bold)
+                colour = code
+        style = (colour, bold)
         position = match.end()
-    cells += [(character, style.key()) for character in line[position:]]
-    return cells, style
+    if position < len(line):
+        segments.append((line[position:], style))
+    return segments, style
 
 
-def runs(cells):
-    """[(character, style)] -> [(first column, text, style)], a run per stretch of one style (a bar:
-    one glyph in one colour)."""
+def runs(segments):
+    """[(text, style)] -> [(first column, text, style, is a bar)]: a bar is a segment the instrument
+    painted that holds one bar glyph only (a coloured word with a `.` in it stays text)."""
     found = []
-    for column, (character, style) in enumerate(cells):
-        bar = style[0] is not None and character in BAR_GLYPHS
-        if found:
-            start, text, last_style, last_bar = found[-1]
-            if last_style == style and last_bar == bar and (not bar or text[-1] == character):
-                found[-1] = (start, text + character, style, bar)
-                continue
-        found.append((column, character, style, bar))
+    column = 0
+    for text, style in segments:
+        bar = style[0] is not None and len(set(text)) == 1 and text[0] in BAR_GLYPHS
+        found.append((column, text, style, bar))
+        column += len(text)
     return found
 
 
@@ -109,9 +101,9 @@ def bar_element(x, y, length, style, glyph):
             f'height="{number(height)}" fill="{fill(style)}"{pale}/>')
 
 
-def grid_line_elements(cells, y):
+def grid_line_elements(segments, y):
     elements = []
-    for column, text, style, bar in runs(cells):
+    for column, text, style, bar in runs(segments):
         x = MARGIN + column * CELL_WIDTH
         if bar:
             elements.append(bar_element(x, y, len(text), style, text[0]))
@@ -135,7 +127,8 @@ def table_elements(rows, top):
     columns = len(header)
     widths = [max([len(row[index]) for row in body if index < len(row)] + [MIN_HEADER_WIDTH])
               for index in range(columns)]
-    header_lines = [textwrap.wrap(cell, widths[index]) or [""] for index, cell in enumerate(header)]
+    header_lines = [textwrap.wrap(cell, widths[index], break_long_words=False) or [""]
+                    for index, cell in enumerate(header)]
     widths = [max(width, *(len(line) for line in lines)) for width, lines in zip(widths, header_lines)]
     padding = 8
     edges = [MARGIN]
@@ -171,7 +164,7 @@ def wrapped_lines(drawing):
     lines = []
     for line in drawing.rstrip("\n").split("\n"):
         if len(line) > MAX_COLUMNS and not SGR.search(line) and not TABLE_ROW.match(line):
-            lines += textwrap.wrap(line, MAX_COLUMNS, subsequent_indent="  ")
+            lines += textwrap.wrap(line, MAX_COLUMNS, subsequent_indent="  ", break_long_words=False)
         else:
             lines.append(line)
     return lines
@@ -182,7 +175,7 @@ def drawing_to_svg(drawing, title, command):
     command that draws it live) is its description."""
     lines = wrapped_lines(drawing)
     elements = []
-    style = Style()
+    style = (None, False)
     y = MARGIN
     width = 0
     index = 0
@@ -198,10 +191,10 @@ def drawing_to_svg(drawing, title, command):
             y += table_height + 8
             index = end
             continue
-        cells, style = parse_line(lines[index], style)
+        segments, style = parse_line(lines[index], style)
         y += LINE_HEIGHT
-        elements += grid_line_elements(cells, y)
-        width = max(width, len(cells) * CELL_WIDTH)
+        elements += grid_line_elements(segments, y)
+        width = max(width, sum(len(text) for text, _ in segments) * CELL_WIDTH)
         index += 1
     total_width = number(width + 2 * MARGIN)
     total_height = number(y + MARGIN)

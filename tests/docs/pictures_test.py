@@ -19,6 +19,7 @@ TIMELINE = (f"\x1b[1mStage 07-while-let-bug, listing-21-21{RESET} (`/sleep` take
             f"/sleep #1  {GREEN}=========={RESET}\x1b[1;32m|{RESET}          1.00 s  200 OK\n"
             f"/sleep #2  {YELLOW}.........{RESET}{GREEN}=========={RESET}\x1b[1;32m|{RESET}  2.00 s  200 OK\n"
             f"worker 1   {RED}@@@@@@@@@@@@@@@@@@@@{RESET}  2 jobs\n"
+            f"server     \x1b[1;35m*{RESET}  \x1b[1;35mexited with status 0 at 1.01 s{RESET}\n"
             "           +---------+---------+\n"
             "           0         1         2 s\n"
             f"{YELLOW}.{RESET} waiting   {GREEN}={RESET} served\n"
@@ -50,9 +51,11 @@ class Drawing(unittest.TestCase):
 
     def test_the_same_glyph_uncoloured_stays_text_and_words_keep_their_columns(self):
         svg = drawing_to_svg(TIMELINE, "title", "./workbook demo 07")
-        self.assertIn('<text x="104.4" y="102">+---------+---------+</text>', svg)
+        self.assertIn('<text x="104.4" y="120">+---------+---------+</text>', svg)
         # The axis labels, each at its column (a viewer would collapse the spaces inside one <text>).
-        self.assertIn('<text x="188.4" y="120">1</text>', svg)
+        self.assertIn('<text x="188.4" y="138">1</text>', svg)
+        # A coloured note is words, its `.` no bar.
+        self.assertIn(f'fill="{BOLD_COLOURS["35"]}" font-weight="bold">exited with status 0 at 1.01 s</text>', svg)
         self.assertIn('font-weight="bold">As the book says:</text>', svg)
 
     def test_a_picture_is_titled_described_by_its_command_and_the_same_bytes_every_time(self):
@@ -111,6 +114,23 @@ class Marker(unittest.TestCase):
                          .replace("+---------+---------+", "+----+----+----+----+")
                          .replace("0         1         2 s", "0    0.5  1    1.5  2 s"))
         self.assertEqual(self.run_marker(other_numbers, write=False)[1], [])
+
+    def test_check_passes_when_the_os_gave_the_jobs_or_the_server_s_lines_otherwise(self):
+        with_log = TIMELINE + "The server said:\n  Worker 0 got a job; executing.\n  Shutting down worker 1\n"
+        self.run_marker(with_log, write=True)
+        other = (with_log.replace("worker 1   ", "worker ?   ").replace("2 jobs", "no job")
+                 .replace("  Worker 0 got a job; executing.\n  Shutting down worker 1\n",
+                          "  Shutting down worker 3\n  Worker 2 got a job; executing.\n"))
+        self.assertEqual(self.run_marker(other, write=False)[1], [])
+        _, problems = self.run_marker(other.replace("Shutting down", "Dropped"), write=False)
+        self.assertEqual(len(problems), 1, problems)
+
+    def test_check_passes_when_a_short_wait_is_drawn_or_not(self):
+        # A wait of a few milliseconds is a bar of one column, or none, and the legend says `waiting`, or not.
+        self.run_marker(TIMELINE, write=True)
+        without_wait = (TIMELINE.replace(f"{YELLOW}.........{RESET}", " " * 9)
+                        .replace(f"{YELLOW}.{RESET} waiting   ", ""))
+        self.assertEqual(self.run_marker(without_wait, write=False)[1], [])
 
     def test_check_names_page_line_and_the_word_of_a_stale_picture(self):
         self.run_marker(TIMELINE, write=True)
