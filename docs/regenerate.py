@@ -25,19 +25,21 @@ What it looks at in docs/*.md (and nothing else):
   ...                          after the normalisation rules below, and names page and line.
   ```
 
-  <!-- picture: KEY -->       must be followed at once by that line, NAME being KEY in lower case, each run
-  ![ALT](pictures/NAME.svg)    of other characters a `-` (`demo 07` -> demo-07, `workbook compare 06 09`
-                               -> compare-06-09). KEY: `demo NN` (`./workbook demo NN`: its timeline, /sleep
-                               taking the driver's second, 100 columns), `flood NN [ARGS]`, `workbook compare
-                               [ARGS]` (the same runs as the keys below; one run serves a quote and a picture
-                               of one key). --write runs it in colour and draws docs/pictures/NAME.svg
-                               (docs/regen/pictures.py: the coloured bars as rectangles, a table drawn), and
-                               refuses a demo or flood that does not say "As the book says" (or "As
-                               expected", beyond the book); --check runs it again (a demo with /sleep at
-                               500 ms, compare with QUICK_COMPARE) and compares the picture's words with the
-                               committed file's, masked as `| any numbers` masks (and an axis line, and a
-                               row's bars as one), the geometry ignored; a missing file, a marker without its
-                               image line or one naming another file is a problem.
+  <!-- picture: KEY -->       must be followed at once by that line, NAME being KEY without `workbook `, in
+  ![ALT](pictures/NAME.svg)    lower case, each run of other characters a `-` (`demo 07` -> demo-07,
+                               `workbook compare 06 09` -> compare-06-09). KEY: `demo NN` (`./workbook demo
+                               NN`: its timeline, /sleep taking the driver's second, 100 columns), `flood NN
+                               [ARGS]`, `workbook compare [ARGS]` (the same runs as the keys below; one run
+                               serves a quote and a picture of one key). --write runs it in colour and draws
+                               docs/pictures/NAME.svg (docs/regen/pictures.py: the coloured bars as rectangles,
+                               a table drawn), and refuses a demo or flood that does not say "As the book says"
+                               (or "As expected", beyond the book); --check runs it again (a demo with /sleep
+                               at 500 ms, compare with QUICK_COMPARE) and compares the picture's words with the
+                               committed file's, masked as `| any numbers` masks, the geometry, the bars and
+                               what the run decides left out (docs/regen/picture_marker.py's picture_words: a
+                               demo's legend, its worker rows' job counts, the order of the server's lines); a
+                               missing file, a marker without its image line or one naming another file is a
+                               problem.
 
   [text](relative/path#anchor)     with --links: every relative link must lead to a file that exists (and, in a .md
                                    file, to a heading that exists); and no tracked file of the workbook may
