@@ -25,6 +25,22 @@ What it looks at in docs/*.md (and nothing else):
   ...                          after the normalisation rules below, and names page and line.
   ```
 
+  <!-- picture: KEY -->       must be followed at once by that line, NAME being KEY without `workbook `, in
+  ![ALT](pictures/NAME.svg)    lower case, each run of other characters a `-` (`demo 07` -> demo-07,
+                               `workbook compare 06 09` -> compare-06-09). KEY: `demo NN` (`./workbook demo
+                               NN`: its timeline, /sleep taking the driver's second, 100 columns), `flood NN
+                               [ARGS]`, `workbook compare [ARGS]` (the same runs as the keys below; one run
+                               serves a quote and a picture of one key). --write runs it in colour and draws
+                               docs/pictures/NAME.svg (docs/regen/pictures.py: the coloured bars as rectangles,
+                               a table drawn), and refuses a demo or flood that does not say "As the book says"
+                               (or "As expected", beyond the book); --check runs it again (a demo with /sleep
+                               at 500 ms, compare with QUICK_COMPARE) and compares the picture's words with the
+                               committed file's, masked as `| any numbers` masks, the geometry, the bars and
+                               what the run decides left out (docs/regen/picture_marker.py's picture_words: a
+                               demo's legend, its worker rows' job counts, the order of the server's lines); a
+                               missing file, a marker without its image line or one naming another file is a
+                               problem.
+
   [text](relative/path#anchor)     with --links: every relative link must lead to a file that exists (and, in a .md
                                    file, to a heading that exists); and no tracked file of the workbook may
                                    cite a file outside it (the notes it was written from, a path up and out
@@ -69,6 +85,9 @@ KEYS (one registry: KEY_RUNNERS in docs/regen/keys.py; add a key by adding a pat
                               with `| any numbers`). --write runs ARGS as written; --check, which compares
                               the words only, adds `--delay-ms 20 --rounds 2 --requests 200` (QUICK_COMPARE
                               in docs/regen/keys.py) so that it takes seconds, not the book's delays.
+  demo NN                     `./workbook demo NN` (tests/instruments/demo.cpp), 100 columns, /sleep taking
+                              1000 ms (500 ms under --check); it must say "As the book says" (status 0).
+                              Drawn as a picture (above); quoted as text, use `| any numbers`.
 
   Any key may end with filters, applied in order:  | grep REGEX   | head N   | tail N
   and with `| any order`: the lines may come in any order (threads race to print), so the check compares

@@ -241,7 +241,12 @@ def serve(site, address):
         def log_message(self, *args):
             pass
 
-    with http.server.ThreadingHTTPServer((host, int(port)), Handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer((host, int(port)), Handler)
+    except OSError as error:
+        raise BookError(f"cannot serve on {address} ({error.strerror}); another address: "
+                        f"WORKBOOK_BOOK_ADDR=127.0.0.1:8001 ./workbook book") from None
+    with server:
         print(f"The workbook as a site: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
         try:
             server.serve_forever()
@@ -260,8 +265,12 @@ def main():
         print(f"book: {error}", file=sys.stderr)
         return 1
     print(f"The site: {site}/index.html")
-    if args.serve:
-        serve(site, args.serve)
+    try:
+        if args.serve:
+            serve(site, args.serve)
+    except BookError as error:
+        print(f"book: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

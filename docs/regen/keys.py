@@ -94,19 +94,54 @@ def run_lab(context, target):
 
 
 def run_flood(context, number, arguments):
+    """In colour (a picture draws the bars in it; a text quote drops the colour codes: the same run)."""
     row = tables.stage_listing(number)  # what `./workbook flood NN` floods
     if row is None:
         raise DocsError(f"no runnable listing in stage {number}")
     program = context.build_root / "tests" / "instruments" / "workbook-flood"
     if not program.is_file():
         raise DocsError(f"{program} is not built")
-    env = dict(os.environ, NO_COLOR="1", WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
-    run = subprocess.run([str(program), row.stage, row.folder.name, "--width", "80", "--colour", "never"]
+    env = dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
+    run = subprocess.run([str(program), row.stage, row.folder.name, "--width", "80", "--colour", "always"]
                          + arguments.split(), capture_output=True, text=True, cwd=ROOT, env=env,
                          stdin=subprocess.DEVNULL, timeout=120)
     if run.returncode != 0:
-        raise DocsError(f"the flood of stage {number} did not end as the book says:\n{run.stdout}{run.stderr}")
+        raise DocsError(f"the flood of stage {number} did not end as the book says:\n"
+                        f"{without_colour(run.stdout)}{run.stderr}")
     return run.stdout
+
+
+# The demo's /sleep for a picture (the driver's default, what `./workbook demo NN` shows), and for
+# --check, which compares the words only: a shorter one.
+DEMO_DELAY_MS = 1000
+QUICK_DEMO_DELAY_MS = 500
+DEMO_WIDTH = 100  # the widest the demo draws in a terminal (terminal.hpp's terminal_width)
+
+
+def run_demo(context, number):
+    """`./workbook demo NN`, in colour: its timeline and verdict; an error unless it is as the book says."""
+    row = tables.stage_listing(number)  # what the driver's demo runs
+    if row is None:
+        raise DocsError(f"no runnable listing in stage {number}")
+    program = context.build_root / "tests" / "instruments" / "workbook-demo"
+    if not program.is_file():
+        raise DocsError(f"{program} is not built")
+    delay = QUICK_DEMO_DELAY_MS if context.quick_measurements else DEMO_DELAY_MS
+    env = dict(os.environ, WORKBOOK_BUILD_ROOT=str(context.build_root), WORKBOOK_SOURCE_ROOT=str(ROOT))
+    run = subprocess.run([str(program), row.stage, row.folder.name, "--delay-ms", str(delay),
+                          "--width", str(DEMO_WIDTH), "--colour", "always"], capture_output=True, text=True,
+                         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, timeout=120)
+    if run.returncode != 0:
+        raise DocsError(f"the demo of stage {number} did not end as the book says (status {run.returncode}):\n"
+                        f"{without_colour(run.stdout)}{run.stderr}")
+    return run.stdout
+
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def without_colour(text):
+    return SGR.sub("", text)
 
 
 def run_workbook(context, *args):
@@ -137,6 +172,7 @@ KEY_RUNNERS = [
      lambda context, listing, requests: run_server(context, listing, *requests.split()), True),
     (re.compile(r"^lab (\S+)$"), run_lab, True),
     (re.compile(r"^flood (\d\d)((?: \S+)*)$"), run_flood, True),
+    (re.compile(r"^demo (\d\d)$"), run_demo, True),
     (re.compile(r"^workbook (list)$"), run_workbook, False),
     (re.compile(r"^workbook (diff) (\S+) (\S+)$"), run_workbook, False),
     (re.compile(r"^workbook compare((?: \S+)*)$"), run_compare, True),
@@ -170,14 +206,19 @@ class Producer:
 
     def produce(self, key):
         base, filters, any_order = split_key(key)
-        return apply_filters(self.raw(base), filters), any_order
+        return apply_filters(without_colour(self.raw(base)), filters), any_order
+
+    def drawing(self, key):
+        """What a picture draws: the key's output with its colours (no filters)."""
+        return self.raw(key)
 
     def prefetch(self, keys):
         """Runs distinct keys four at a time (most of them wait on servers), the slowest kinds first so that
-        the check ends soon after its longest key; then the floods, two at a time: a flood needs
-        its requests in flight together, which a throughput measurement or a compiler beside it would starve."""
+        the check ends soon after its longest key; then the floods and demos, two at a time: they need
+        their requests in flight together, which a throughput measurement or a compiler beside them would
+        starve."""
         bases = sorted({split_key(key)[0] for key in keys if is_valid_key(key)}, key=slowest_first)
-        floods = [base for base in bases if base.startswith("flood ")]
+        floods = [base for base in bases if base.startswith(("flood ", "demo "))]
         with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda base: self.raw_or_none(base), [base for base in bases if base not in floods]))
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:

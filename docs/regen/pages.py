@@ -1,6 +1,6 @@
 """A page's markers: `<!-- code: PATH -->` blocks checked against their source, `<!-- output: KEY -->`
-quotes compared with (or replaced by) what the key produces now, generated sections, and ```cpp blocks
-without a marker refused."""
+quotes compared with (or replaced by) what the key produces now, `<!-- picture: KEY -->` pictures
+(docs/regen/picture_marker.py), generated sections, and ```cpp blocks without a marker refused."""
 import difflib
 import re
 
@@ -8,6 +8,7 @@ from .core import ROOT, DocsError, shown
 from .filters import normalise
 from .generated import GENERATORS
 from .keys import Skipped
+from .picture_marker import PICTURE_MARKER, process_picture
 
 CODE_MARKER = re.compile(r"^\s*<!--\s*code:\s*(?P<path>\S+)\s*-->\s*$")
 OUTPUT_MARKER = re.compile(r"^\s*<!--\s*output:\s*(?P<key>.+?)\s*-->\s*$")
@@ -88,6 +89,11 @@ def process_page(page, producer, write, problems, skipped):
         generated = GENERATED_MARKER.match(line)
         fence = FENCE.match(line)
         where = f"{shown(page)}:{index + 1}"
+        if PICTURE_MARKER.match(line):
+            kept, consumed = process_picture(page, lines, index, producer, write, problems, skipped)
+            new_lines.extend(kept)
+            index += consumed
+            continue
         if code or output:
             new_lines.append(line)
             try:
@@ -174,10 +180,11 @@ def process_page(page, producer, write, problems, skipped):
 
 
 def output_keys(pages):
+    """The keys the pages quote or draw (a picture's key is an output key without filters)."""
     keys = []
     for page in pages:
         for line in page.read_text().splitlines():
-            match = OUTPUT_MARKER.match(line)
+            match = OUTPUT_MARKER.match(line) or PICTURE_MARKER.match(line)
             if match:
                 keys.append(match.group("key"))
     return keys

@@ -5,7 +5,8 @@ key and an unknown path. The normalisation rules accept other worker ids and por
 `| any numbers` (the flood's quotes) accepts other numbers and bars, not other words or rows; a
 `workbook compare` quote is checked on a shortened load, in seconds, and still fails on a stale word or row.
 The quote of a compiler not given is left unchecked, and unwritten by --write, and listed; --skip-programs
-leaves a program's quote so, not a diagnostic.
+leaves a program's quote so, not a diagnostic. A picture marker is checked: a committed picture passes, a
+marker without its image line fails.
 
     regenerate_selftest.py [--build-root BUILD] [--compiler CXX]
 """
@@ -186,6 +187,16 @@ def main():
             checked = run("--check", page, extra)
             expect(checked.returncode != 0 and "page.md:1:" in checked.stderr and "differs" in checked.stderr,
                    f"{drift} in a compare quote fails: {checked.stderr.strip()[:200]}")
+
+        # A picture (`<!-- picture: KEY -->`, docs/regen/picture_marker.py): the committed demo 02 passes a
+        # fresh run's check; a marker without its image line fails, naming the page and line.
+        page.write_text("# Pictures\n<!-- picture: demo 02 -->\n![the timeline](pictures/demo-02.svg)\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode == 0, f"--check passes on the committed picture of demo 02: {checked.stderr.strip()[:300]}")
+        page.write_text("# Pictures\n<!-- picture: demo 02 -->\n\n![the timeline](pictures/demo-02.svg)\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "page.md:2: the picture marker must be followed at once" in checked.stderr,
+               f"a picture marker without its image line fails: {checked.stderr.strip()[:200]}")
 
         (page.parent / "other.md").write_text("# Other\n")
         page.write_text("[other](other.md#other) [gone](no-such-page.md) [no heading](page.md#nowhere)\n# A heading\n"

@@ -311,9 +311,16 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
     const int decimals = slice < 10ms ? 3 : 2;  // a server that died within milliseconds
     std::string text;
     char line[512];
-    std::snprintf(line, sizeof line, "%*s %6s %-*s %10s %12s %9s %5s\n", decimals + 4, "time", "threads", bar_width,
-                  ("(# = " + std::to_string(per_mark) + (per_mark == 1 ? " thread)" : " threads)")).c_str(), "memory",
-                  "address space", "answered", "lost");
+    // A bar column: `before`, the bar and `after`, padded as plain text, then the bar painted (the escape
+    // codes take no column).
+    const auto bar_column = [&](const std::string& before, const std::string& bar, const std::string& after) {
+        const auto used = static_cast<int>(before.size() + bar.size() + after.size());
+        const std::string painted = options.colour && !bar.empty() ? "\x1b[36m" + bar + "\x1b[0m" : bar;
+        return before + painted + after + std::string(static_cast<std::size_t>(std::max(0, bar_width - used)), ' ');
+    };
+    std::snprintf(line, sizeof line, "%*s %6s %s %10s %12s %9s %5s\n", decimals + 4, "time", "threads",
+                  bar_column("(", "#", " = " + std::to_string(per_mark) + (per_mark == 1 ? " thread)" : " threads)")).c_str(),
+                  "memory", "address space", "answered", "lost");
     text += line;
 
     std::optional<ProcStatus> latest = run.before;
@@ -338,8 +345,8 @@ std::string draw_flood(const FloodRun& run, const FloodPlan& plan, const FloodCh
             ++(record.outcome == Outcome::Response ? answered : lost);
         }
         const std::string bar = shown ? std::string(static_cast<std::size_t>((shown->threads + per_mark - 1) / per_mark), '#') : "";
-        std::snprintf(line, sizeof line, "%4.*f s %6s %-*s %10s %12s %9d %5d\n", decimals, seconds_between(run.start, from),
-                      shown ? std::to_string(shown->threads).c_str() : "?", bar_width, bar.c_str(),
+        std::snprintf(line, sizeof line, "%4.*f s %6s %s %10s %12s %9d %5d\n", decimals, seconds_between(run.start, from),
+                      shown ? std::to_string(shown->threads).c_str() : "?", bar_column("", bar, "").c_str(),
                       shown ? megabytes(shown->resident_bytes).c_str() : "?",
                       shown ? megabytes(shown->address_space_bytes).c_str() : "?", answered, lost);
         text += line;

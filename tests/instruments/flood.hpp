@@ -74,6 +74,7 @@ struct FloodRun {
 struct FloodChartOptions {
     int width = 80;
     int rows = 16;  // time slices; the same for every run, so that the drawing's shape is stable
+    bool colour = false;  // the bars (and the scale's `#`) in colour, as the pictures draw them
 };
 
 // Threads, memory and answers over time, a row per time slice: the most threads and memory sampled in

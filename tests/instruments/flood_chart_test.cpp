@@ -63,6 +63,18 @@ TEST(Flood_Chart, ThreadsMemoryAndAnswersPerTimeSlice) {
     EXPECT_EQ(draw_flood(thread_per_request_run(), four_requests, {.width = 66, .rows = 4}), expected);
 }
 
+// In colour (what the docs' pictures draw bars from): each bar, and the scale's `#`, painted, in the
+// same columns as without colour.
+TEST(Flood_Chart, InColourEachBarIsPaintedAndTheColumnsStay) {
+    const std::string expected =
+        "  time threads (\x1b[36m#\x1b[0m = 1 thread)     memory address space  answered  lost\n"
+        "0.00 s      3 \x1b[36m###\x1b[0m                4.0 MB      10.0 MB         0     0\n"
+        "0.10 s      5 \x1b[36m#####\x1b[0m              5.0 MB      14.0 MB         0     0\n"
+        "0.20 s      3 \x1b[36m###\x1b[0m                5.0 MB      10.0 MB         3     0\n"
+        "0.29 s      1 \x1b[36m#\x1b[0m                  4.0 MB       6.0 MB         4     0\n";
+    EXPECT_EQ(draw_flood(thread_per_request_run(), four_requests, {.width = 66, .rows = 4, .colour = true}), expected);
+}
+
 TEST(Flood_Chart, AServerThatDiedEndsTheDrawingAndIsSaidSo) {
     FloodRun run = thread_per_request_run();
     run.samples.resize(3);

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
         std::cout << "The flood could not run: " << error.what() << "\n";
         return exit_cannot_run;
     }
-    std::cout << draw_flood(run, plan, {.width = width}) << "\n";
+    std::cout << draw_flood(run, plan, {.width = width, .colour = colour}) << "\n";
 
     const auto verdict = judge_flood(arguments.stage, run, plan, server->stderr_text());
     int status = exit_as_the_book_says;
