@@ -18,7 +18,7 @@ at 1400 px wide and fails, naming the page and the element, on:
   (.side-by-side-cpp) at the same top at 1400 px, or whose C++ is not under its Rust at the same left
   at 600 px;
 - a page without what it must show: pages 06 and 07 a comparison and the demo's timeline as a picture
-  (an <img> of pictures/*.svg), and each page as many comparisons as its Markdown marks
+  (an <img> of pictures/demo-NN.svg), and each page as many comparisons as its Markdown marks
   (`<!-- side by side -->`) and each picture its Markdown names (`<!-- picture: KEY -->`).
 Then it saves a screenshot of stage 07's page (the whole page, 1400 px wide) to PATH.
 Exit 0: all good; 1: failures, each on its line; 77: Chromium, chromedriver or Selenium is missing.
@@ -30,7 +30,6 @@ import http.server
 import importlib.util
 import os
 import pathlib
-import re
 import shutil
 import signal
 import subprocess
@@ -44,6 +43,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen import side_by_side  # noqa: E402  (what a comparison is: the docs check's and the site's rule)
+from regen.picture_marker import PICTURE_MARKER, picture_name  # noqa: E402
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
 DEBIAN_PYTHON = "/usr/bin/python3"  # where Debian's python3-selenium is (a pyenv python3 lacks it)
@@ -316,12 +316,8 @@ def expectations_from_docs(docs):
     for source in sorted(docs.glob("*.md")):
         lines = source.read_text().splitlines()
         comparisons = len(side_by_side.comparisons(lines)[0])
-        pictures = []
-        for number, line in enumerate(lines):
-            if re.fullmatch(r"\s*<!-- picture: .* -->\s*", line):
-                following = lines[number + 1] if number + 1 < len(lines) else ""
-                found = re.search(r"\]\((pictures/[^)\s]+\.svg)\)", following)
-                pictures.append(found.group(1) if found else f"(no picture line after {line.strip()!r})")
+        pictures = [f"pictures/{picture_name(marker.group('key'))}.svg"  # the docs check's rule
+                    for marker in map(PICTURE_MARKER.match, lines) if marker]
         if comparisons or pictures:
             expected[source.name] = (comparisons, pictures)
     return expected
@@ -406,10 +402,10 @@ def check_comparisons(page, comparisons, width, failures):
                 "same left)")
 
 
-def shows_demo_picture(contents):
-    return any(image["width"] > 0
-               and re.search(r"/pictures/[^/]+\.svg$", urllib.parse.urlsplit(image["src"]).path)
-               for image in contents["images"])
+def shows_picture(contents, name):
+    """Whether the page shows pictures/NAME.svg, loaded."""
+    return any(image["width"] > 0 and urllib.parse.urlsplit(image["src"]).path.endswith(
+        f"/pictures/{name}.svg") for image in contents["images"])
 
 
 class Check:
@@ -491,9 +487,10 @@ class Check:
             if number in REQUIRED_COMPARISONS and not contents["comparisons"]:
                 self.failures.append(f"page {page}: no Rust-beside-C++ comparison (div.side-by-side); stage "
                                      f"{number}'s page must show its worker loop in two columns")
-            if number in REQUIRED_DEMO_PICTURE and not shows_demo_picture(contents):
+            demo = picture_name(f"demo {number}")
+            if number in REQUIRED_DEMO_PICTURE and not shows_picture(contents, demo):
                 self.failures.append(f"page {page}: no picture of the demo's timeline (an <img> of "
-                                     "pictures/*.svg that loaded)")
+                                     f"pictures/{demo}.svg that loaded)")
         if self.docs is None:
             return
         for name, (comparisons, pictures) in expectations_from_docs(self.docs).items():
