@@ -44,6 +44,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in docs/
 sys.path.insert(0, str(ROOT / "docs"))
 from regen import side_by_side  # noqa: E402  (what a comparison is: the docs check's and the site's rule)
 from regen.picture_marker import PICTURE_MARKER, picture_name  # noqa: E402
+
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 CHROMEDRIVER = pathlib.Path("/usr/bin/chromedriver")
 DEBIAN_PYTHON = "/usr/bin/python3"  # where Debian's python3-selenium is (a pyenv python3 lacks it)
@@ -55,7 +56,7 @@ PAGE_LOAD_SECONDS = 20
 SCRIPT_SECONDS = 10
 DRIVER_CALL_SECONDS = 60  # any one request to chromedriver
 WHOLE_CHECK_SECONDS = 240
-SCREENSHOT_MAX_HEIGHT = 16000  # Chromium's largest capture; a longer page is cut there
+SCREENSHOT_MAX_HEIGHT = 16000  # a longer page is cut there (the artefact stays a few MB at most)
 COLUMN_SLACK_PX = 2  # "the same top", "the same left": layout rounding
 
 # What the plan (docs/book) promises per stage page, whatever the Markdown marks.
@@ -114,7 +115,7 @@ class SiteServer:
                 pass
 
             def log_request(self, code="-", size="-"):
-                if str(code).startswith("4"):
+                if isinstance(code, int) and 400 <= code < 500:  # an HTTPStatus is an int
                     misses.append((urllib.parse.unquote(self.path), self.headers.get("Referer")))
 
         class Server(http.server.ThreadingHTTPServer):
@@ -584,7 +585,7 @@ def check_site(site_dir, screenshot, page, docs):
 def build_site(build_root):
     """docs/book/build.py --build-root BUILD: the site's folder."""
     builder = ROOT / "docs" / "book" / "build.py"
-    result = subprocess.run([sys.executable, str(builder), "--build-root", str(build_root)], timeout=180)
+    result = subprocess.run([sys.executable, str(builder), "--build-root", str(build_root)], timeout=120)
     if result.returncode != 0:
         sys.exit(result.returncode if result.returncode == SKIPPED else 1)
     return build_root / "book" / "site"
