@@ -585,7 +585,10 @@ def check_site(site_dir, screenshot, page, docs):
 def build_site(build_root):
     """docs/book/build.py --build-root BUILD: the site's folder."""
     builder = ROOT / "docs" / "book" / "build.py"
-    result = subprocess.run([sys.executable, str(builder), "--build-root", str(build_root)], timeout=120)
+    try:
+        result = subprocess.run([sys.executable, str(builder), "--build-root", str(build_root)], timeout=120)
+    except subprocess.TimeoutExpired:
+        sys.exit("docs/book/build.py did not finish within 120 s")
     if result.returncode != 0:
         sys.exit(result.returncode if result.returncode == SKIPPED else 1)
     return build_root / "book" / "site"
