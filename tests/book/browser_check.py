@@ -13,7 +13,8 @@ at 1400 px wide and fails, naming the page and the element, on:
 - an error in the browser's console (a missing favicon too);
 - a link into the site to a file that does not exist, or to an #anchor its page does not have; a link
   out of the site that is not https (those are not fetched: the check needs no internet);
-- an image (<img>, <object>, an SVG's <image>/<use>) that did not load;
+- an image (<img>, <object>, an SVG's <image>/<use>) that did not load, or anything the page loads (an
+  image, a script, a stylesheet, a font's stylesheet) from outside the site;
 - a comparison (div.side-by-side) whose Rust column (.side-by-side-rust) is not left of its C++ column
   (.side-by-side-cpp) at the same top at 1400 px, or whose C++ is not under its Rust at the same left
   at 600 px;
@@ -352,9 +353,21 @@ def check_links(site, page, contents, anchors_of, failures, wanted):
                 anchors_of.setdefault(site.page_name(target), {}).setdefault(fragment, []).append(described)
 
 
+# What a <link> makes the browser load (a rel=canonical or alternate only names an address).
+LOADED_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
+
+
+def outside(site, url):
+    """Whether the browser would fetch `url` from elsewhere than the site (the site must work offline)."""
+    return site.file_of(url) is None and urllib.parse.urlsplit(url).scheme not in ("data", "blob", "about")
+
+
 def check_images(site, page, contents, failures):
     for image in contents["images"]:
-        if not image["complete"] or image["width"] == 0:
+        if outside(site, image["src"]):
+            failures.append(f"page {page}: image {image['raw']!r} (alt {image['alt']!r}) is fetched from "
+                            "outside the site")
+        elif not image["complete"] or image["width"] == 0:
             target = site.file_of(image["src"])
             missing = target is not None and not target.is_file()
             why = f"; the site has no {site.page_name(target)}" if missing else ""
@@ -364,9 +377,13 @@ def check_images(site, page, contents, failures):
         failures.append(f"page {page}: no <link rel=icon>, and the site has no favicon.ico (which a "
                         "browser then asks for)")
     for reference in contents["references"]:
+        kind = f"<{reference['tag']}{' rel=' + reference['rel'] if reference['rel'] else ''}>"
         target = site.file_of(reference["url"])
-        if target is not None and not target.is_file():
-            kind = f"<{reference['tag']}{' rel=' + reference['rel'] if reference['rel'] else ''}>"
+        loaded = reference["tag"] != "link" or set(reference["rel"].split()) & LOADED_LINK_RELS
+        if loaded and outside(site, reference["url"]):
+            failures.append(f"page {page}: {kind} loads {reference['url']} from outside the site (it must "
+                            "work offline)")
+        elif target is not None and not target.is_file():
             failures.append(f"page {page}: {kind} refers to {site.page_name(target)}, which the site does "
                             "not have")
 
