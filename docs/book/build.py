@@ -41,7 +41,7 @@ from regen.side_by_side import comparisons  # noqa: E402
 
 BOOK = "https://doc.rust-lang.org/book/"
 FOLD = re.compile(r"^(?P<indent>\s*)<details><summary>(?P<title>.*)</summary>\s*$")
-LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")  # not an image: ![ALT](PATH)
 ACROSS = ("concepts.md", "listings.md", "divergences.md", "common-rs.md", "safety-lab.md", "rust-measured.md")
 
 

@@ -13,6 +13,7 @@ Exit 77 (skipped) where Debian's MkDocs is not installed (`./workbook setup` ins
 """
 import html.parser
 import pathlib
+import re
 import sys
 import tempfile
 
@@ -22,6 +23,7 @@ sys.path[:0] = [str(ROOT / "docs" / "book"), str(ROOT / "docs"), str(ROOT / "ste
 import listings  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
 
+IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<path>[^)\s]+)\)", re.M)  # a picture's line (picture_marker.py)
 failures = []
 
 
@@ -141,6 +143,8 @@ def main():
                 expect(not any(folds), f"{name}: comparison {number}: its fold (if any) is closed ({len(folds)} fold(s))")
             expect(not shown.raw_markdown, f"{name}: no Markdown left unparsed (a fold's, say): {shown.raw_markdown[:2]}")
             expect(any(link.startswith(build.BOOK) for link in shown.links), f"{name}: links the book's chapter")
+            shows = IMAGE.findall(page.read_text())
+            expect(shown.images == shows, f"{name}: the pictures the Markdown shows {shows}, drawn {shown.images}")
             for image in shown.images:
                 expect((site / image).is_file(), f"{name}: its picture {image} is in the site")
         expect(sum(len(outline(site / name).columns) for name in ("06-working-pool.html", "07-while-let-bug.html"))
