@@ -22,6 +22,7 @@ Headings get GitHub's anchors (docs/regen/links.py), so every link that works in
 the site. Every page must link the book's chapter; a page without a link there stops the build.
 """
 import argparse
+import html
 import http.server
 import pathlib
 import re
@@ -137,6 +138,13 @@ def first_book_link(text):
     return match.group("text"), match.group("url")
 
 
+def tags_escaped(text):
+    """A TODO's text with its `<` and `&` escaped outside its code spans: a `Box<dyn FnOnce()>` there is
+    Rust, not an HTML tag (as a tag, the browser would hide it and the rest of the paragraph)."""
+    return "".join(part if part.startswith("`") else html.escape(part, quote=False)
+                   for part in re.split(r"(`[^`]*`)", text))
+
+
 def exercise_page(row, stage_file, stage_text):
     """A page for an exercise or extension: what to do and how to check it, its hints folded."""
     metadata = exercise_metadata.read(row.folder / "exercise.md")
@@ -150,17 +158,17 @@ def exercise_page(row, stage_file, stage_text):
     if not extension:
         lines += ["Try it before you read the stage page's C++: write it from the book's Rust, then compare.", ""]
     lines += ["## Start and check", "",
-              f"- `./workbook exercise {row.id}` writes your start into `{folder}/`"
+              f"- `./workbook exercise {row.id}`, the first time, writes your start into `{folder}/`"
               + (f" (listing {builds_on}'s files, with `TODO(exercise)` where the work is)" if builds_on else "")
-              + f", then checks your files: edit {', '.join(f'`{name}`' for name in metadata.edits)} there"
-              " and run it again until it passes.",
+              + f"; edit {', '.join(f'`{name}`' for name in metadata.edits)} there, then run it again:"
+              " it checks your files (again, until it passes).",
               f"- `./workbook hint {row.id}`: the next hint, one at a time (also below, folded).",
               f"- `./workbook solution {row.id}`: the reference answer, as a diff from your start;"
               f" `./workbook exercise reset {row.id}` writes the start again.", "",
               "## What to do", ""]
     for todo in metadata.todos:
         where = f"above `{todo.above}`" if todo.above else "at the top"
-        lines += [f"In `{todo.file}`, {where}:", "", todo.text, ""]
+        lines += [f"In `{todo.file}`, {where}:", "", tags_escaped(todo.text), ""]
     lines += ["## Hints", "", "Open one at a time, only when you are stuck.", ""]
     for part in re.split(r"^(?=## )", metadata.hints_text, flags=re.M):
         heading, _, body = part.partition("\n")

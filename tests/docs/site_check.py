@@ -48,6 +48,7 @@ class Outline(html.parser.HTMLParser):
         self.in_details = 0
         self.folded_words = 0  # words of text inside <details>
         self.raw_markdown = []  # text outside code that holds a backtick: Markdown left unparsed
+        self.text = []  # every piece of text, as a reader sees it
 
     def column(self):
         for tag, classes in reversed(self.stack):
@@ -88,6 +89,7 @@ class Outline(html.parser.HTMLParser):
             self.stack.append((tag, classes))
 
     def handle_data(self, data):
+        self.text.append(data)
         if self.in_details:
             self.folded_words += len(data.split())
         if not self.in_code and "`" in data:
@@ -166,6 +168,11 @@ def main():
                    and shown.folded_words >= 0.8 * hint_words,
                    f"exercise {row.id}: its {hints} hint(s), {hint_words} words, each folded whole "
                    f"({len(shown.details)} fold(s) on its page, {shown.folded_words} words in them)")
+            metadata = build.exercise_metadata.read(ROOT / row.folder / "exercise.md")
+            page_text = " ".join("".join(shown.text).split())
+            for todo in metadata.todos:
+                expect(" ".join(todo.text.replace("`", "").split()) in page_text,
+                       f"exercise {row.id}: its TODO in {todo.file} shown whole (no text read as a tag)")
             stage_page = f"{row.stage}.html"
             exercise_link = f"exercises/{row.id}.html"
             expect(exercise_link in navigation and stage_page in navigation,
