@@ -24,6 +24,7 @@ import listings  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
 
 IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<path>[^)\s]+)\)", re.M)  # a picture's line (picture_marker.py)
+CPP_SHOWN = {"cpp", "text", "diff"}  # the C++ column's code: C++, or a `workbook diff` (side_by_side.py)
 failures = []
 
 
@@ -118,10 +119,12 @@ def languages(column):
 
 def main():
     try:
-        import build
+        import mkdocs  # noqa: F401  (build.py imports MkDocs only when it builds: ask here)
+        import pymdownx  # noqa: F401
     except ImportError as error:
         print(f"skipped: Debian's MkDocs is not installed ({error}); ./workbook setup installs it")
         return 77
+    import build
     with tempfile.TemporaryDirectory() as folder:
         try:
             site = build.build(pathlib.Path(folder))
@@ -138,7 +141,7 @@ def main():
                    f"{name}: {len(found)} comparison(s) in the Markdown, {len(shown.columns)} drawn as two columns")
             for number, columns in enumerate(shown.columns, 1):
                 expect(languages(columns["rust"]) == ["rust"] and "rust" not in languages(columns["cpp"])
-                       and bool(set(languages(columns["cpp"])) & {"cpp", "text"}),
+                       and bool(set(languages(columns["cpp"])) & CPP_SHOWN),
                        f"{name}: comparison {number}: the Rust left {languages(columns['rust'])}, "
                        f"the C++ right {languages(columns['cpp'])}")
                 folds = [value for kind, value in columns["cpp"] if kind == "details"]
