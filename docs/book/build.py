@@ -81,19 +81,26 @@ def folds(lines):
     """Each `<details><summary>TITLE</summary>` ... `</details>` as a fold the site's Markdown reads
     (pymdownx.details: `??? KIND "TITLE"`, its lines indented under it), which works inside a list item
     too, where a raw <details> would keep its Markdown unread."""
-    out, closing = [], []  # closing: the indents of the folds open
+    out, open_folds = [], []  # open_folds: (its <details>' indent in the page, its `???`'s in the site)
+
+    def moved(indent):  # an indent in the page, as the folds open around it place it in the site
+        if not open_folds:
+            return indent
+        page_indent, site_indent = open_folds[-1]
+        return site_indent + "    " + indent.removeprefix(page_indent)
+
     for line in lines:
         opening = FOLD.match(line)
         if opening:
-            indent = opening.group("indent")
+            site_indent = moved(opening.group("indent"))
             title = re.sub(r"</?code>", "`", opening.group("title")).replace('"', "'")
-            out.append(f'{indent}??? {"question" if title == "Answer" else "example"} "{title}"')
-            closing.append(indent)
-        elif closing and line.strip() == "</details>":
-            closing.pop()
-        elif closing:
-            indent = closing[-1]
-            out.append(indent + "    " + line.removeprefix(indent) if line.strip() else "")
+            out.append(f'{site_indent}??? {"question" if title == "Answer" else "example"} "{title}"')
+            open_folds.append((opening.group("indent"), site_indent))
+        elif open_folds and line.strip() == "</details>":
+            open_folds.pop()
+        elif open_folds:
+            stripped = line.lstrip()
+            out.append(moved(line[:len(line) - len(stripped)]) + stripped if stripped else "")
         else:
             out.append(line)
     return out

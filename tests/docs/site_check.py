@@ -117,6 +117,41 @@ def languages(column):
     return [value for kind, value in column if kind == "code"]
 
 
+FOLDS_BY_HAND = """1. A step
+
+    <details><summary>Answer</summary>
+
+    In the list item, **read**.
+
+    </details>
+
+<details><summary>Outer</summary>
+
+<details><summary>Inner</summary>
+
+Inner text.
+
+</details>
+
+After the inner fold.
+
+</details>
+"""
+
+
+def check_folds_by_hand(build):
+    """build.folds on a hand-made page: a fold in a list item stays in it, a fold in a fold stays in it."""
+    import markdown
+    shown = markdown.markdown("\n".join(build.folds(FOLDS_BY_HAND.split("\n"))),
+                              extensions=["md_in_html", "pymdownx.superfences", "pymdownx.details"])
+    flat = " ".join(shown.split())
+    expect("<li> <p>A step</p> <details class=\"question\"> <summary>Answer</summary> "
+           "<p>In the list item, <strong>read</strong>.</p> </details> </li>" in flat,
+           f"a fold in a list item stays in it, its Markdown read: {flat[:160]}")
+    expect("<summary>Inner</summary> <p>Inner text.</p> </details> <p>After the inner fold.</p> </details>" in flat,
+           f"a fold in a fold stays in it, and the outer one goes on after it: {flat[-200:]}")
+
+
 def main():
     try:
         import mkdocs  # noqa: F401  (build.py imports MkDocs only when it builds: ask here)
@@ -125,6 +160,7 @@ def main():
         print(f"skipped: Debian's MkDocs is not installed ({error}); ./workbook setup installs it")
         return 77
     import build
+    check_folds_by_hand(build)
     with tempfile.TemporaryDirectory() as folder:
         try:
             site = build.build(pathlib.Path(folder))
