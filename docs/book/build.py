@@ -218,7 +218,9 @@ def stage(build_root):
             (src / page).write_text(exercise_page(row, stage_file, pages[stage_file]))
             label = f"Try first: exercise {row.id}" if row.kind == "exercise" else f"Beyond the book: {row.id}"
             entries.append({label: page})
-        compare = {("Compare: the stage page" if entries else "The stage page"): stage_file}
+        # The stage named: the footer's previous/next links show this label alone.
+        number = stage_file[:2]
+        compare = {(f"Compare: stage {number}'s page" if entries else f"Stage {number}'s page"): stage_file}
         tried = [entry for entry in entries if "Try first" in next(iter(entry))]
         extensions = [entry for entry in entries if entry not in tried]
         nav.append({page_title(pages[stage_file]): tried + [compare] + extensions})
