@@ -148,7 +148,8 @@ def check_folds_by_hand(build):
     expect("<li> <p>A step</p> <details class=\"question\"> <summary>Answer</summary> "
            "<p>In the list item, <strong>read</strong>.</p> </details> </li>" in flat,
            f"a fold in a list item stays in it, its Markdown read: {flat[:160]}")
-    expect("<summary>Inner</summary> <p>Inner text.</p> </details> <p>After the inner fold.</p> </details>" in flat,
+    expect("<summary>Inner</summary> <p>Inner text.</p> </details> <p>After the inner fold.</p> </details>"
+           in flat,
            f"a fold in a fold stays in it, and the outer one goes on after it: {flat[-200:]}")
 
 
@@ -175,17 +176,22 @@ def main():
             shown = outline(site / name)
             expect(len(shown.columns) == len(found),
                    f"{name}: {len(found)} comparison(s) in the Markdown, {len(shown.columns)} drawn as two columns")
-            for number, columns in enumerate(shown.columns, 1):
+            markdown_lines = page.read_text().splitlines()
+            for number, (columns, comparison) in enumerate(zip(shown.columns, found), 1):
                 expect(languages(columns["rust"]) == ["rust"] and "rust" not in languages(columns["cpp"])
                        and bool(set(languages(columns["cpp"])) & CPP_SHOWN),
                        f"{name}: comparison {number}: the Rust left {languages(columns['rust'])}, "
                        f"the C++ right {languages(columns['cpp'])}")
                 folds = [value for kind, value in columns["cpp"] if kind == "details"]
-                expect(not any(folds), f"{name}: comparison {number}: its fold (if any) is closed ({len(folds)} fold(s))")
+                cpp_part = markdown_lines[comparison.rust_end + 1:comparison.close]
+                folded = sum(1 for line in cpp_part if build.FOLD.match(line))
+                expect(len(folds) == folded and not any(folds), f"{name}: comparison {number}: its {folded} "
+                       f"fold(s) closed ({len(folds)} drawn, {sum(folds)} open)")
             expect(not shown.raw_markdown, f"{name}: no Markdown left unparsed (a fold's, say): {shown.raw_markdown[:2]}")
             expect(any(link.startswith(build.BOOK) for link in shown.links), f"{name}: links the book's chapter")
             shows = IMAGE.findall(page.read_text())
-            expect(shown.images == shows, f"{name}: the pictures the Markdown shows {shows}, drawn {shown.images}")
+            expect(shown.images == shows,
+                   f"{name}: the pictures the Markdown shows {shows}, drawn {shown.images}")
             for image in shown.images:
                 expect((site / image).is_file(), f"{name}: its picture {image} is in the site")
         expect(sum(len(outline(site / name).columns) for name in ("06-working-pool.html", "07-while-let-bug.html"))
