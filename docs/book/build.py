@@ -250,6 +250,8 @@ def build(build_root):
 
 def serve(site, address):
     host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise BookError(f"cannot serve on {address!r}: give HOST:PORT (WORKBOOK_BOOK_ADDR=127.0.0.1:8001)")
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
