@@ -118,7 +118,8 @@ def dedented(lines):
             continue
         if line.strip() == "```":
             indent = len(line) - len(line.lstrip())
-            body = textwrap.dedent("\n".join(entry[indent:] for entry in block)).split("\n")
+            body = textwrap.dedent("\n".join(entry[indent:] if not entry[:indent].strip() else entry.lstrip()
+                                              for entry in block)).split("\n")
             out.extend(" " * indent + entry if entry else "" for entry in body)
             out.append(line)
             block = None
@@ -141,8 +142,9 @@ def stage_page(lines, name):
 
 
 def first_book_link(text):
+    """The first Markdown link into the book (the stage page's section), or the chapter itself."""
     match = re.search(r"\[(?P<text>[^\]]+)\]\((?P<url>" + re.escape(BOOK) + r"[^)\s]+)\)", text)
-    return match.group("text"), match.group("url")
+    return (match.group("text"), match.group("url")) if match else ("the chapter", BOOK + "ch21-02-multithreaded.html")
 
 
 def tags_escaped(text):
