@@ -22,6 +22,7 @@ Headings get GitHub's anchors (docs/regen/links.py), so every link that works in
 the site. Every page must link the book's chapter; a page without a link there stops the build.
 """
 import argparse
+import html
 import http.server
 import pathlib
 import re
@@ -41,7 +42,7 @@ from regen.side_by_side import comparisons  # noqa: E402
 
 BOOK = "https://doc.rust-lang.org/book/"
 FOLD = re.compile(r"^(?P<indent>\s*)<details><summary>(?P<title>.*)</summary>\s*$")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")  # not an image: ![ALT](PATH)
 ACROSS = ("concepts.md", "listings.md", "divergences.md", "common-rs.md", "safety-lab.md", "rust-measured.md")
 
 
@@ -80,19 +81,26 @@ def folds(lines):
     """Each `<details><summary>TITLE</summary>` ... `</details>` as a fold the site's Markdown reads
     (pymdownx.details: `??? KIND "TITLE"`, its lines indented under it), which works inside a list item
     too, where a raw <details> would keep its Markdown unread."""
-    out, closing = [], []  # closing: the indents of the folds open
+    out, open_folds = [], []  # open_folds: (its <details>' indent in the page, its `???`'s in the site)
+
+    def moved(indent):  # an indent in the page, as the folds open around it place it in the site
+        if not open_folds:
+            return indent
+        page_indent, site_indent = open_folds[-1]
+        return site_indent + "    " + indent.removeprefix(page_indent)
+
     for line in lines:
         opening = FOLD.match(line)
         if opening:
-            indent = opening.group("indent")
+            site_indent = moved(opening.group("indent"))
             title = re.sub(r"</?code>", "`", opening.group("title")).replace('"', "'")
-            out.append(f'{indent}??? {"question" if title == "Answer" else "example"} "{title}"')
-            closing.append(indent)
-        elif closing and line.strip() == "</details>":
-            closing.pop()
-        elif closing:
-            indent = closing[-1]
-            out.append(indent + "    " + line.removeprefix(indent) if line.strip() else "")
+            out.append(f'{site_indent}??? {"question" if title == "Answer" else "example"} "{title}"')
+            open_folds.append((opening.group("indent"), site_indent))
+        elif open_folds and line.strip() == "</details>":
+            open_folds.pop()
+        elif open_folds:
+            stripped = line.lstrip()
+            out.append(moved(line[:len(line) - len(stripped)]) + stripped if stripped else "")
         else:
             out.append(line)
     return out
@@ -110,7 +118,8 @@ def dedented(lines):
             continue
         if line.strip() == "```":
             indent = len(line) - len(line.lstrip())
-            body = textwrap.dedent("\n".join(entry[indent:] for entry in block)).split("\n")
+            body = textwrap.dedent("\n".join(entry[indent:] if not entry[:indent].strip() else entry.lstrip()
+                                              for entry in block)).split("\n")
             out.extend(" " * indent + entry if entry else "" for entry in body)
             out.append(line)
             block = None
@@ -133,8 +142,16 @@ def stage_page(lines, name):
 
 
 def first_book_link(text):
+    """The first Markdown link into the book (the stage page's section), or the chapter itself."""
     match = re.search(r"\[(?P<text>[^\]]+)\]\((?P<url>" + re.escape(BOOK) + r"[^)\s]+)\)", text)
-    return match.group("text"), match.group("url")
+    return (match.group("text"), match.group("url")) if match else ("the chapter", BOOK + "ch21-02-multithreaded.html")
+
+
+def tags_escaped(text):
+    """A TODO's text with its `<` and `&` escaped outside its code spans: a `Box<dyn FnOnce()>` there is
+    Rust, not an HTML tag (as a tag, the browser would hide it and the rest of the paragraph)."""
+    return "".join(part if part.startswith("`") else html.escape(part, quote=False)
+                   for part in re.split(r"(`[^`]*`)", text))
 
 
 def exercise_page(row, stage_file, stage_text):
@@ -150,17 +167,17 @@ def exercise_page(row, stage_file, stage_text):
     if not extension:
         lines += ["Try it before you read the stage page's C++: write it from the book's Rust, then compare.", ""]
     lines += ["## Start and check", "",
-              f"- `./workbook exercise {row.id}` writes your start into `{folder}/`"
+              f"- `./workbook exercise {row.id}`, the first time, writes your start into `{folder}/`"
               + (f" (listing {builds_on}'s files, with `TODO(exercise)` where the work is)" if builds_on else "")
-              + f", then checks your files: edit {', '.join(f'`{name}`' for name in metadata.edits)} there"
-              " and run it again until it passes.",
+              + f"; edit {', '.join(f'`{name}`' for name in metadata.edits)} there, then run it again:"
+              " it checks your files (again, until it passes).",
               f"- `./workbook hint {row.id}`: the next hint, one at a time (also below, folded).",
               f"- `./workbook solution {row.id}`: the reference answer, as a diff from your start;"
               f" `./workbook exercise reset {row.id}` writes the start again.", "",
               "## What to do", ""]
     for todo in metadata.todos:
         where = f"above `{todo.above}`" if todo.above else "at the top"
-        lines += [f"In `{todo.file}`, {where}:", "", todo.text, ""]
+        lines += [f"In `{todo.file}`, {where}:", "", tags_escaped(todo.text), ""]
     lines += ["## Hints", "", "Open one at a time, only when you are stuck.", ""]
     for part in re.split(r"^(?=## )", metadata.hints_text, flags=re.M):
         heading, _, body = part.partition("\n")
@@ -203,7 +220,9 @@ def stage(build_root):
             (src / page).write_text(exercise_page(row, stage_file, pages[stage_file]))
             label = f"Try first: exercise {row.id}" if row.kind == "exercise" else f"Beyond the book: {row.id}"
             entries.append({label: page})
-        compare = {("Compare: the stage page" if entries else "The stage page"): stage_file}
+        # The stage named: the footer's previous/next links show this label alone.
+        number = stage_file[:2]
+        compare = {(f"Compare: stage {number}'s page" if entries else f"Stage {number}'s page"): stage_file}
         tried = [entry for entry in entries if "Try first" in next(iter(entry))]
         extensions = [entry for entry in entries if entry not in tried]
         nav.append({page_title(pages[stage_file]): tried + [compare] + extensions})
@@ -233,6 +252,8 @@ def build(build_root):
 
 def serve(site, address):
     host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise BookError(f"cannot serve on {address!r}: give HOST:PORT (WORKBOOK_BOOK_ADDR=127.0.0.1:8001)")
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):

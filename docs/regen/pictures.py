@@ -202,7 +202,7 @@ def drawing_to_svg(drawing, title, command):
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_width}" height="{total_height}" '
         f'viewBox="0 0 {total_width} {total_height}" role="img">',
         f"<title>{escape(title)}</title>",
-        f"<desc>Drawn by `{escape(command)}`; run it to watch it live.</desc>",
+        f"<desc>Drawn by `{escape(command)}` from a recorded run; run it to draw it again.</desc>",
         f'<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<g font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="{FONT_SIZE}" '
         f'fill="{TEXT_COLOUR}">',

@@ -60,6 +60,9 @@ def comparisons(lines):
         if not OPEN.match(lines[index]):
             index += 1
             continue
+        if lines[index] != lines[index].lstrip():
+            problems.append(f"line {index + 1}: a side-by-side comparison starts at the line's start, not inside "
+                            "a list or a fold (the site draws its columns at the page's level)")
         close = next((i for i in range(index + 1, len(lines)) if CLOSE.match(lines[i]) or OPEN.match(lines[i])), None)
         if close is None or OPEN.match(lines[close]):
             problems.append(f"line {index + 1}: a side-by-side comparison never closed by `<!-- end side by side -->`")

@@ -62,7 +62,7 @@ class Drawing(unittest.TestCase):
         svg = drawing_to_svg(TIMELINE, "Stage 07 <demo>", "./workbook demo 07")
         self.assertEqual(svg, drawing_to_svg(TIMELINE, "Stage 07 <demo>", "./workbook demo 07"))
         self.assertIn("<title>Stage 07 &lt;demo&gt;</title>", svg)
-        self.assertIn("<desc>Drawn by `./workbook demo 07`; run it to watch it live.</desc>", svg)
+        self.assertIn("<desc>Drawn by `./workbook demo 07` from a recorded run; run it to draw it again.</desc>", svg)
         self.assertTrue(svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'))
 
     def test_a_markdown_table_is_drawn_as_cells_without_its_pipes_and_code_marks(self):
@@ -75,7 +75,7 @@ class Drawing(unittest.TestCase):
 
     def test_the_words_are_the_texts_in_order_and_each_bar(self):
         words = svg_words(drawing_to_svg(TIMELINE, "title", "cmd"))
-        self.assertEqual(words[:8], ["title", "Drawn by `cmd`; run it to watch it live.",
+        self.assertEqual(words[:8], ["title", "Drawn by `cmd` from a recorded run; run it to draw it again.",
                                      "Stage 07-while-let-bug, listing-21-21", "(`/sleep` takes 1.00 s)",
                                      "/sleep #1", "<bar>", "|", "1.00 s"])
 

@@ -116,6 +116,11 @@ def main():
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "outside a side-by-side comparison" in checked.stderr,
                f"a ```rust block outside a comparison fails: {checked.stderr.strip()[:200]}")
+        page.write_text("\n".join(code[:2] + ["- a list item", "", "  <!-- side by side -->"] + rust + code[2:]
+                                  + ["<!-- end side by side -->"]) + "\n")
+        checked = run("--check", page, extra)
+        expect(checked.returncode != 0 and "starts at the line's start" in checked.stderr,
+               f"a comparison inside a list item fails: {checked.stderr.strip()[:200]}")
         page.write_text("\n".join(code + ["<!-- side by side -->"] + rust + ["<!-- end side by side -->"]) + "\n")
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "holds no ```cpp block" in checked.stderr,

@@ -13,6 +13,7 @@ Exit 77 (skipped) where Debian's MkDocs is not installed (`./workbook setup` ins
 """
 import html.parser
 import pathlib
+import re
 import sys
 import tempfile
 
@@ -22,6 +23,8 @@ sys.path[:0] = [str(ROOT / "docs" / "book"), str(ROOT / "docs"), str(ROOT / "ste
 import listings  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
 
+IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<path>[^)\s]+)\)", re.M)  # a picture's line (picture_marker.py)
+CPP_SHOWN = {"cpp", "text", "diff"}  # the C++ column's code: C++, or a `workbook diff` (side_by_side.py)
 failures = []
 
 
@@ -46,6 +49,7 @@ class Outline(html.parser.HTMLParser):
         self.in_details = 0
         self.folded_words = 0  # words of text inside <details>
         self.raw_markdown = []  # text outside code that holds a backtick: Markdown left unparsed
+        self.text = []  # every piece of text, as a reader sees it
 
     def column(self):
         for tag, classes in reversed(self.stack):
@@ -86,6 +90,7 @@ class Outline(html.parser.HTMLParser):
             self.stack.append((tag, classes))
 
     def handle_data(self, data):
+        self.text.append(data)
         if self.in_details:
             self.folded_words += len(data.split())
         if not self.in_code and "`" in data:
@@ -112,12 +117,51 @@ def languages(column):
     return [value for kind, value in column if kind == "code"]
 
 
+FOLDS_BY_HAND = """1. A step
+
+    <details><summary>Answer</summary>
+
+    In the list item, **read**.
+
+    </details>
+
+<details><summary>Outer</summary>
+
+<details><summary>Inner</summary>
+
+Inner text.
+
+</details>
+
+After the inner fold.
+
+</details>
+"""
+
+
+def check_folds_by_hand(build):
+    """build.folds on a hand-made page: a fold in a list item stays in it, a fold in a fold stays in it."""
+    import markdown
+    shown = markdown.markdown("\n".join(build.folds(FOLDS_BY_HAND.split("\n"))),
+                              extensions=["md_in_html", "pymdownx.superfences", "pymdownx.details"])
+    flat = " ".join(shown.split())
+    expect("<li> <p>A step</p> <details class=\"question\"> <summary>Answer</summary> "
+           "<p>In the list item, <strong>read</strong>.</p> </details> </li>" in flat,
+           f"a fold in a list item stays in it, its Markdown read: {flat[:160]}")
+    expect("<summary>Inner</summary> <p>Inner text.</p> </details> <p>After the inner fold.</p> </details>"
+           in flat,
+           f"a fold in a fold stays in it, and the outer one goes on after it: {flat[-200:]}")
+
+
 def main():
     try:
-        import build
+        import mkdocs  # noqa: F401  (build.py imports MkDocs only when it builds: ask here)
+        import pymdownx  # noqa: F401
     except ImportError as error:
         print(f"skipped: Debian's MkDocs is not installed ({error}); ./workbook setup installs it")
         return 77
+    import build
+    check_folds_by_hand(build)
     with tempfile.TemporaryDirectory() as folder:
         try:
             site = build.build(pathlib.Path(folder))
@@ -132,15 +176,22 @@ def main():
             shown = outline(site / name)
             expect(len(shown.columns) == len(found),
                    f"{name}: {len(found)} comparison(s) in the Markdown, {len(shown.columns)} drawn as two columns")
-            for number, columns in enumerate(shown.columns, 1):
+            markdown_lines = page.read_text().splitlines()
+            for number, (columns, comparison) in enumerate(zip(shown.columns, found), 1):
                 expect(languages(columns["rust"]) == ["rust"] and "rust" not in languages(columns["cpp"])
-                       and bool(set(languages(columns["cpp"])) & {"cpp", "text"}),
+                       and bool(set(languages(columns["cpp"])) & CPP_SHOWN),
                        f"{name}: comparison {number}: the Rust left {languages(columns['rust'])}, "
                        f"the C++ right {languages(columns['cpp'])}")
                 folds = [value for kind, value in columns["cpp"] if kind == "details"]
-                expect(not any(folds), f"{name}: comparison {number}: its fold (if any) is closed ({len(folds)} fold(s))")
+                cpp_part = markdown_lines[comparison.rust_end + 1:comparison.close]
+                folded = sum(1 for line in cpp_part if build.FOLD.match(line))
+                expect(len(folds) == folded and not any(folds), f"{name}: comparison {number}: its {folded} "
+                       f"fold(s) closed ({len(folds)} drawn, {sum(folds)} open)")
             expect(not shown.raw_markdown, f"{name}: no Markdown left unparsed (a fold's, say): {shown.raw_markdown[:2]}")
             expect(any(link.startswith(build.BOOK) for link in shown.links), f"{name}: links the book's chapter")
+            shows = IMAGE.findall(page.read_text())
+            expect(shown.images == shows,
+                   f"{name}: the pictures the Markdown shows {shows}, drawn {shown.images}")
             for image in shown.images:
                 expect((site / image).is_file(), f"{name}: its picture {image} is in the site")
         expect(sum(len(outline(site / name).columns) for name in ("06-working-pool.html", "07-while-let-bug.html"))
@@ -162,6 +213,11 @@ def main():
                    and shown.folded_words >= 0.8 * hint_words,
                    f"exercise {row.id}: its {hints} hint(s), {hint_words} words, each folded whole "
                    f"({len(shown.details)} fold(s) on its page, {shown.folded_words} words in them)")
+            metadata = build.exercise_metadata.read(ROOT / row.folder / "exercise.md")
+            page_text = " ".join("".join(shown.text).split())
+            for todo in metadata.todos:
+                expect(" ".join(todo.text.replace("`", "").split()) in page_text,
+                       f"exercise {row.id}: its TODO in {todo.file} shown whole (no text read as a tag)")
             stage_page = f"{row.stage}.html"
             exercise_link = f"exercises/{row.id}.html"
             expect(exercise_link in navigation and stage_page in navigation,
