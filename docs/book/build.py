@@ -190,6 +190,17 @@ def exercise_page(row, stage_file, stage_text):
     return "\n".join(folds("\n".join(lines).split("\n")))
 
 
+def with_exercise_link(text, exercise_id, page, stage_file):
+    """The stage page's *Your turn first* box, ending with a link to the exercise's page on the site."""
+    lines = text.split("\n")
+    start = next((index for index, line in enumerate(lines) if line.startswith("> **Your turn first")), None)
+    if start is None:
+        raise BookError(f"docs/{stage_file}: no `> **Your turn first` box for exercise {exercise_id}")
+    end = next(index for index in range(start, len(lines) + 1) if index == len(lines) or not lines[index].startswith(">"))
+    lines[end:end] = [">", f"> On this site: [exercise {exercise_id}'s page]({page}), what to do and the hints, folded."]
+    return "\n".join(lines)
+
+
 def page_title(text):
     """A page's heading, as the navigation shows it (plain text: no Markdown)."""
     return text.splitlines()[0].removeprefix("# ").replace("`", "").strip()
@@ -218,6 +229,9 @@ def stage(build_root):
                 continue
             page = f"exercises/{row.id}.md"
             (src / page).write_text(exercise_page(row, stage_file, pages[stage_file]))
+            if row.kind == "exercise":
+                staged = src / stage_file
+                staged.write_text(with_exercise_link(staged.read_text(), row.id, page, stage_file))
             label = f"Try first: exercise {row.id}" if row.kind == "exercise" else f"Beyond the book: {row.id}"
             entries.append({label: page})
         # The stage named: the footer's previous/next links show this label alone.

@@ -225,6 +225,12 @@ def main():
             if row.kind == "exercise" and exercise_link in navigation and stage_page in navigation:
                 expect(navigation.index(exercise_link) < navigation.index(stage_page),
                        f"exercise {row.id}: the navigation offers it before the stage's page (try first)")
+            if row.kind == "exercise":
+                html = (site / stage_page).read_text()
+                article = Outline()
+                article.feed(html[html.find("<article"):html.find("</article>")])  # the page, not its navigation
+                expect(exercise_link in article.links,
+                       f"exercise {row.id}: its stage's page links it (the *Your turn first* box)")
     if failures:
         print(f"\n{len(failures)} check(s) failed")
         return 1
