@@ -2,8 +2,8 @@
 """Checks what `./workbook setup` says on a system without apt-get: the packages it lacks, named as
 dnf, pacman and Homebrew name them. The driver runs with a PATH of only the few tools it calls (bash
 and coreutils), so every package found by its command (meson, ninja, g++, ..., and Clang for
-CXX=clang++-16) is missing; those found by a header (GoogleTest's, Asio's) are left as the machine has
-them.
+CXX=clang++-16) is missing; those found by a file (GoogleTest's and Asio's headers, MkDocs' theme) are
+left as the machine has them.
 
     setup_names_check.py
 """
@@ -18,12 +18,16 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TOOLS = ["bash", "dirname", "tr", "sort", "paste"]  # what the driver runs before it stops
 # Each manager's names for the packages found by a command (Debian's: meson ninja-build g++ pkg-config
-# python3 patch git clang-tidy clang-16), then for those found by a header, which may be missing too.
+# python3 patch git clang-tidy mkdocs clang-16), then for those found by a file, which may be missing too
+# (GoogleTest's and Asio's headers, the Material theme's and pymdown-extensions' files).
 EXPECTED = {
     "sudo dnf install": ("meson ninja-build gcc-c++ pkgconf-pkg-config python3 patch git "
-                         "clang-tools-extra clang", "gtest-devel asio-devel"),
-    "sudo pacman -S --needed": ("meson ninja gcc pkgconf python patch git clang", "gtest asio"),
-    "brew install": ("meson ninja gcc pkg-config python patch git llvm", "googletest asio"),
+                         "clang-tools-extra mkdocs clang",
+                         "gtest-devel asio-devel mkdocs-material python3-pymdown-extensions"),
+    "sudo pacman -S --needed": ("meson ninja gcc pkgconf python patch git mkdocs clang",
+                                "gtest asio mkdocs-material python-pymdown-extensions"),
+    "brew install": ("meson ninja gcc pkg-config python patch git mkdocs llvm",
+                     "googletest asio mkdocs-material python3-pymdownx"),
 }
 
 
