@@ -19,7 +19,7 @@ at 1400 px wide and fails, naming the page and the element, on:
   image, a script, a stylesheet, a font's stylesheet) from outside the site;
 - a comparison (div.side-by-side) whose Rust column (.side-by-side-rust) is not left of its C++ column
   (.side-by-side-cpp) at the same top at 1400 px, or whose C++ is not under its Rust at the same left
-  at 600 px;
+  at 600 px; or whose Rust column, scrolled halfway down a longer C++ column, is covered by the header;
 - a page without what it must show: pages 06 and 07 a comparison and the demo's timeline as a picture
   (an <img> of pictures/demo-NN.svg), and each page as many comparisons as its Markdown marks
   (`<!-- side by side -->`) and each picture its Markdown names (`<!-- picture: KEY -->`).
@@ -279,6 +279,25 @@ return {
 """
 
 
+# Each comparison whose C++ column is the longer, scrolled halfway down it: how far the Rust column's top
+# (sticky, it stays in view) is under the page's sticky header (negative: the header covers its first lines).
+RUST_UNDER_HEADER = """
+const header = document.querySelector('.md-header');
+const found = [];
+for (const box of document.querySelectorAll('div.side-by-side')) {
+  const rust = box.querySelector(':scope > .side-by-side-rust');
+  const cpp = box.querySelector(':scope > .side-by-side-cpp');
+  if (!rust || !cpp || cpp.offsetHeight < rust.offsetHeight + 200) continue;
+  window.scrollTo(0, box.getBoundingClientRect().top + scrollY + (cpp.offsetHeight - rust.offsetHeight) / 2);
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  found.push({gap: rust.getBoundingClientRect().top - headerBottom,
+              top: rust.getBoundingClientRect().top, header: headerBottom});
+}
+window.scrollTo(0, 0);
+return found;
+"""
+
+
 # --- the checks -------------------------------------------------------------------------------------------
 
 class Site:
@@ -483,6 +502,13 @@ class Check:
             check_links(self.site, page, contents, anchors_of, self.failures, found)
             check_images(self.site, page, contents, self.failures)
             check_comparisons(page, contents["comparisons"], WIDE, self.failures)
+            if contents["comparisons"]:
+                for scrolled in self.browser.driver.execute_script(RUST_UNDER_HEADER):
+                    if scrolled["gap"] < -COLUMN_SLACK_PX:
+                        self.failures.append(
+                            f"page {page}: scrolled down a comparison at {WIDE} px, its Rust column's top "
+                            f"({scrolled['top']:.0f} px) is not below the page's header (down to "
+                            f"{scrolled['header']:.0f} px): the header covers it, or it scrolled away")
             if FAIL_FAST and self.failures:
                 raise FailedFast()
             queue.extend(sorted(found - set(self.seen) - set(queue)))
