@@ -32,8 +32,8 @@ def has_mkdocs():
 
 def serve_once(build_root, port):
     """Runs `./workbook book` on `port`: (failures, retry: the port was taken meanwhile)."""
-    book = subprocess.Popen([str(ROOT / "workbook"), "book"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True,
+    book = subprocess.Popen([str(ROOT / "workbook"), "book"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
                             env=dict(os.environ, WORKBOOK_BUILD_ROOT=str(build_root),
                                      WORKBOOK_BOOK_ADDR=f"127.0.0.1:{port}"))
     lines, serving = [], threading.Event()

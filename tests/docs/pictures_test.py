@@ -65,7 +65,8 @@ class Drawing(unittest.TestCase):
 
     def test_markup_characters_stay_text_in_a_well_formed_svg(self):
         for drawing in (TIMELINE, TABLE, "Box<dyn FnOnce() + Send> & more\n"):
-            ElementTree.fromstring(drawing_to_svg(drawing, "title", "cmd"))  # malformed: the browser shows none
+            # A malformed SVG is no picture at all in a browser.
+            ElementTree.fromstring(drawing_to_svg(drawing, "title", "cmd"))
         self.assertIn(">Box&lt;dyn FnOnce() + Send&gt; &amp; more</text>",
                       drawing_to_svg("Box<dyn FnOnce() + Send> & more\n", "title", "cmd"))
 
