@@ -454,6 +454,7 @@ class Check:
         self.site, self.browser, self.docs = site, browser, docs
         self.failures = []
         self.seen = {}  # page -> its contents at WIDE
+        self.scrolled = 0  # comparisons scrolled down their longer C++ column (RUST_UNDER_HEADER)
 
     def load(self, page):
         """Loads `page` and returns its contents; its console errors and load failures go to failures."""
@@ -504,6 +505,7 @@ class Check:
             check_comparisons(page, contents["comparisons"], WIDE, self.failures)
             if contents["comparisons"]:
                 for scrolled in self.browser.driver.execute_script(RUST_UNDER_HEADER):
+                    self.scrolled += 1
                     if scrolled["gap"] < -COLUMN_SLACK_PX:
                         self.failures.append(
                             f"page {page}: scrolled down a comparison at {WIDE} px, its Rust column's top "
@@ -524,6 +526,9 @@ class Check:
 
     def promises(self):
         """What the stage pages must show, and what the Markdown marks."""
+        if not self.scrolled:
+            self.failures.append("no comparison's C++ column is 200 px longer than its Rust: the sticky Rust "
+                                 "column was never scrolled past, so never checked (RUST_UNDER_HEADER)")
         for number in sorted(set(REQUIRED_COMPARISONS) | set(REQUIRED_DEMO_PICTURE)):
             page = self.site.stage_page(number)
             if page is None:
