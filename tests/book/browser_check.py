@@ -3,9 +3,11 @@
 chromedriver, on a site this script serves itself (127.0.0.1, an ephemeral port).
 
     browser_check.py SITE_DIR --screenshot PATH [--page PAGE] [--docs DIR]
-    browser_check.py --build-root BUILD     builds the site (docs/book/build.py --build-root BUILD), then
-                                            checks BUILD/book/site with the screenshot at
+    browser_check.py --build-root BUILD     builds the site (./workbook book --build-only, into BUILD),
+                                            then checks BUILD/book/site with the screenshot at
                                             BUILD/book/stage-07.png
+    --require-browser                       a missing Chromium, chromedriver or Selenium fails (the
+                                            Meson test passes it where the build found Chromium)
 
 It loads every page (a crawl from index.html through the site's links, and every .html file of SITE_DIR)
 at 1400 px wide and fails, naming the page and the element, on:
@@ -17,12 +19,14 @@ at 1400 px wide and fails, naming the page and the element, on:
   image, a script, a stylesheet, a font's stylesheet) from outside the site;
 - a comparison (div.side-by-side) whose Rust column (.side-by-side-rust) is not left of its C++ column
   (.side-by-side-cpp) at the same top at 1400 px, or whose C++ is not under its Rust at the same left
-  at 600 px;
+  at 600 px; or whose Rust column, scrolled halfway down a longer C++ column, is covered by the header;
 - a page without what it must show: pages 06 and 07 a comparison and the demo's timeline as a picture
   (an <img> of pictures/demo-NN.svg), and each page as many comparisons as its Markdown marks
   (`<!-- side by side -->`) and each picture its Markdown names (`<!-- picture: KEY -->`).
-Then it saves a screenshot of stage 07's page (the whole page, 1400 px wide) to PATH.
-Exit 0: all good; 1: failures, each on its line; 77: Chromium, chromedriver or Selenium is missing.
+Then it saves a screenshot of stage 07's page (the whole page, 1400 px wide) to PATH, and fails if that
+is not a PNG of the page's size.
+Exit 0: all good; 1: failures, each on its line; 77: Chromium, chromedriver or Selenium is missing
+(without --require-browser).
 """
 import argparse
 import ctypes
@@ -275,6 +279,25 @@ return {
 """
 
 
+# Each comparison whose C++ column is the longer, scrolled halfway down it: how far the Rust column's top
+# (sticky, it stays in view) is under the page's sticky header (negative: the header covers its first lines).
+RUST_UNDER_HEADER = """
+const header = document.querySelector('.md-header');
+const found = [];
+for (const box of document.querySelectorAll('div.side-by-side')) {
+  const rust = box.querySelector(':scope > .side-by-side-rust');
+  const cpp = box.querySelector(':scope > .side-by-side-cpp');
+  if (!rust || !cpp || cpp.offsetHeight < rust.offsetHeight + 200) continue;
+  window.scrollTo(0, box.getBoundingClientRect().top + scrollY + (cpp.offsetHeight - rust.offsetHeight) / 2);
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  found.push({gap: rust.getBoundingClientRect().top - headerBottom,
+              top: rust.getBoundingClientRect().top, header: headerBottom});
+}
+window.scrollTo(0, 0);
+return found;
+"""
+
+
 # --- the checks -------------------------------------------------------------------------------------------
 
 class Site:
@@ -431,6 +454,7 @@ class Check:
         self.site, self.browser, self.docs = site, browser, docs
         self.failures = []
         self.seen = {}  # page -> its contents at WIDE
+        self.scrolled = 0  # comparisons scrolled down their longer C++ column (RUST_UNDER_HEADER)
 
     def load(self, page):
         """Loads `page` and returns its contents; its console errors and load failures go to failures."""
@@ -479,6 +503,14 @@ class Check:
             check_links(self.site, page, contents, anchors_of, self.failures, found)
             check_images(self.site, page, contents, self.failures)
             check_comparisons(page, contents["comparisons"], WIDE, self.failures)
+            if contents["comparisons"]:
+                for scrolled in self.browser.driver.execute_script(RUST_UNDER_HEADER):
+                    self.scrolled += 1
+                    if scrolled["gap"] < -COLUMN_SLACK_PX:
+                        self.failures.append(
+                            f"page {page}: scrolled down a comparison at {WIDE} px, its Rust column's top "
+                            f"({scrolled['top']:.0f} px) is not below the page's header (down to "
+                            f"{scrolled['header']:.0f} px): the header covers it, or it scrolled away")
             if FAIL_FAST and self.failures:
                 raise FailedFast()
             queue.extend(sorted(found - set(self.seen) - set(queue)))
@@ -494,6 +526,9 @@ class Check:
 
     def promises(self):
         """What the stage pages must show, and what the Markdown marks."""
+        if not self.scrolled:
+            self.failures.append("no comparison's C++ column is 200 px longer than its Rust: the sticky Rust "
+                                 "column was never scrolled past, so never checked (RUST_UNDER_HEADER)")
         for number in sorted(set(REQUIRED_COMPARISONS) | set(REQUIRED_DEMO_PICTURE)):
             page = self.site.stage_page(number)
             if page is None:
@@ -584,7 +619,11 @@ def check_site(site_dir, screenshot, page, docs):
                                 + (page or f"of stage {SCREENSHOT_STAGE}"))
             elif not (FAIL_FAST and failures):
                 height = check.screenshot(page, screenshot)
-                print(f"screenshot of {page} ({WIDE}x{height} px): {screenshot}")
+                problem = screenshot_problem(screenshot, WIDE, height)
+                if problem:
+                    failures.append(problem)
+                else:
+                    print(f"screenshot of {page} ({WIDE}x{height} px): {screenshot}")
             server_misses(server, failures)
             pages = len(check.seen)
     except Budget:
@@ -600,15 +639,37 @@ def check_site(site_dir, screenshot, page, docs):
 
 
 def build_site(build_root):
-    """docs/book/build.py --build-root BUILD: the site's folder."""
-    builder = ROOT / "docs" / "book" / "build.py"
+    """`./workbook book --build-only` into BUILD (the learner's command, which must build and not serve):
+    the site's folder, as the command names it. An earlier run's site is removed first: the check is of
+    the site this command built."""
+    site = build_root / "book" / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    command = subprocess.Popen([str(ROOT / "workbook"), "book", "--build-only"], stdout=subprocess.PIPE,
+                               text=True, start_new_session=True,  # its group: ended whole on a timeout
+                               env=dict(os.environ, WORKBOOK_BUILD_ROOT=str(build_root)))
     try:
-        result = subprocess.run([sys.executable, str(builder), "--build-root", str(build_root)], timeout=120)
+        output, _ = command.communicate(timeout=120)
     except subprocess.TimeoutExpired:
-        sys.exit("docs/book/build.py did not finish within 120 s")
-    if result.returncode != 0:
-        sys.exit(result.returncode if result.returncode == SKIPPED else 1)
-    return build_root / "book" / "site"
+        os.killpg(command.pid, signal.SIGKILL)
+        command.communicate()
+        sys.exit("./workbook book --build-only did not finish within 120 s (did it serve?)")
+    print(output, end="")
+    if command.returncode != 0:
+        sys.exit(command.returncode if command.returncode == SKIPPED else 1)
+    if f"{site}/index.html" not in output.split():
+        sys.exit(f"./workbook book --build-only did not name the site it built ({site}/index.html)")
+    return site
+
+
+def screenshot_problem(path, width, height):
+    """Why the screenshot at `path` is not a PNG of width x height px, or None."""
+    data = path.read_bytes() if path.is_file() else b""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return f"the screenshot {path} is not a PNG ({len(data)} bytes)"
+    shot_width, shot_height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if (shot_width, shot_height) != (width, height):
+        return f"the screenshot {path} is {shot_width}x{shot_height} px, not {width}x{height}"
+    return None
 
 
 def main():
@@ -621,12 +682,17 @@ def main():
     parser.add_argument("--docs", type=pathlib.Path, default=ROOT / "docs",
                         help="the Markdown the site is built from (its marks say what each page must show)")
     parser.add_argument("--build-root", type=pathlib.Path,
-                        help="build the site there first (docs/book/build.py)")
+                        help="build the site there first (./workbook book --build-only)")
+    parser.add_argument("--require-browser", action="store_true",
+                        help="no skip: Chromium and chromedriver were found when the build was configured")
     args = parser.parse_args()
     if (args.site is None) == (args.build_root is None):
         parser.error("give SITE_DIR and --screenshot, or --build-root")
     run_under_debian_python()
     missing = missing_browser()
+    if missing and args.require_browser:
+        print(f"FAILED: {missing}, where the build found {CHROMIUM} and {CHROMEDRIVER} ({INSTALL})")
+        return 1
     if missing:
         print(f"skipped: {missing} ({INSTALL})")
         return SKIPPED

@@ -4,9 +4,11 @@ coloured bar glyphs become rectangles in their colour, the rest stays text at it
 is drawn, the same drawing gives the same bytes; and the picture marker's check fails on a stale word, a
 missing file, a missing or wrong image line and a misbehaving run, but not on other numbers."""
 import pathlib
+import re
 import sys
 import tempfile
 import unittest
+from xml.etree import ElementTree
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent.parent / "docs"))
@@ -48,6 +50,25 @@ class Drawing(unittest.TestCase):
         self.assertIn('width="168"', bars[3])
         self.assertNotIn("==", svg)
         self.assertNotIn("@@", svg)
+
+    def test_a_wait_is_a_thinner_bar_than_work_and_a_wait_for_the_lock_a_paler_one(self):
+        # `.` waiting, `-` waiting for the lock (the same colour as `.` in a terminal), `=` served.
+        svg = drawing_to_svg(f"{YELLOW}...{RESET}{YELLOW}---{RESET}{GREEN}==={RESET}\n", "title", "cmd")
+        wait, lock_wait, work = rects(svg)
+
+        def height(bar):
+            return float(re.search(r'height="([0-9.]+)"', bar).group(1))
+        self.assertLess(height(wait), height(work))
+        self.assertEqual(height(wait), height(lock_wait))
+        self.assertIn('fill-opacity="0.45"', lock_wait)
+        self.assertNotIn("fill-opacity", wait)
+
+    def test_markup_characters_stay_text_in_a_well_formed_svg(self):
+        for drawing in (TIMELINE, TABLE, "Box<dyn FnOnce() + Send> & more\n"):
+            # A malformed SVG is no picture at all in a browser.
+            ElementTree.fromstring(drawing_to_svg(drawing, "title", "cmd"))
+        self.assertIn(">Box&lt;dyn FnOnce() + Send&gt; &amp; more</text>",
+                      drawing_to_svg("Box<dyn FnOnce() + Send> & more\n", "title", "cmd"))
 
     def test_the_same_glyph_uncoloured_stays_text_and_words_keep_their_columns(self):
         svg = drawing_to_svg(TIMELINE, "title", "./workbook demo 07")

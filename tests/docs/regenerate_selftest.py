@@ -125,6 +125,20 @@ def main():
         checked = run("--check", page, extra)
         expect(checked.returncode != 0 and "holds no ```cpp block" in checked.stderr,
                f"a comparison without its C++ fails: {checked.stderr.strip()[:200]}")
+        # Nor is a comparison whose C++ comes before its Rust, one with two ```rust blocks (the site would
+        # draw the second as C++), one never closed (another opens first), an end marker without its opening.
+        opened, closed = ["<!-- side by side -->"], ["<!-- end side by side -->"]
+        for planted, said, what in (
+                (code[:2] + opened + code[2:] + rust + closed, "must open with exactly one ```rust", "C++ first"),
+                (code[:2] + opened + rust + rust + code[2:] + closed, "must open with exactly one ```rust",
+                 "two ```rust blocks"),
+                (code[:2] + opened + rust + code[2:] + opened + rust + code[2:] + closed, "never closed",
+                 "a comparison opened inside another"),
+                (code + closed, "without its opening marker", "an end marker alone")):
+            page.write_text("\n".join(planted) + "\n")
+            checked = run("--check", page, extra)
+            expect(checked.returncode != 0 and said in checked.stderr,
+                   f"a comparison with {what} fails: {checked.stderr.strip()[:200]}")
 
         page.write_text(text.replace(CODE_SOURCE, "steps/no-such-file.cpp").replace(
             f"diagnostic {family} {failing_listing}", "diagnostics of everything"))

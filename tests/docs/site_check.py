@@ -6,8 +6,10 @@ in one): built into a folder of its own, it has
     in the right, and an exercise's answer still folded (a closed <details>);
   - a page for every exercise and extension in the tables, every hint folded, linked from the
     navigation before its stage's page (try first, then compare);
-  - on every page a link to the book's chapter, every picture the Markdown shows, and no Markdown left
-    unparsed (a backtick outside code: a fold's text that the site did not read as Markdown).
+  - on every page (an exercise's too) a link to the book's chapter, on an exercise's its own commands
+    (`./workbook exercise ID`, `hint ID`, `solution ID`, `exercise reset ID`); every picture the
+    Markdown shows, and no Markdown left unparsed (a backtick outside code: a fold's text that the site
+    did not read as Markdown).
 
 Exit 77 (skipped) where Debian's MkDocs is not installed (`./workbook setup` installs it).
 """
@@ -215,6 +217,10 @@ def main():
                    f"({len(shown.details)} fold(s) on its page, {shown.folded_words} words in them)")
             metadata = build.exercise_metadata.read(ROOT / row.folder / "exercise.md")
             page_text = " ".join("".join(shown.text).split())
+            expect(any(link.startswith(build.BOOK) for link in shown.links), f"exercise {row.id}: links the book")
+            for command in ("exercise", "hint", "solution", "exercise reset"):
+                expect(f"./workbook {command} {row.id}" in page_text,
+                       f"exercise {row.id}: its page tells `./workbook {command} {row.id}`")
             for todo in metadata.todos:
                 expect(" ".join(todo.text.replace("`", "").split()) in page_text,
                        f"exercise {row.id}: its TODO in {todo.file} shown whole (no text read as a tag)")
