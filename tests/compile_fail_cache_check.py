@@ -7,15 +7,10 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "support"))
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-failures = []
-
-
-def expect(condition, what):
-    print(("ok:   " if condition else "FAIL: ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def main():

@@ -29,14 +29,8 @@ from regen.keys import compiler_family  # noqa: E402
 from regen.links import check_outside_citations  # noqa: E402
 from regen.listings import tables  # noqa: E402  (steps/listings.py)
 from regen.pages import code_matches  # noqa: E402
-
-failures = []
-
-
-def expect(condition, what):
-    print(("ok:   " if condition else "FAIL: ") + what)
-    if not condition:
-        failures.append(what)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 
 
 def run(mode, page, extra, timeout=None):

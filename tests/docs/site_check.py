@@ -24,16 +24,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path[:0] = [str(ROOT / "docs" / "book"), str(ROOT / "docs"), str(ROOT / "steps")]
 import listings  # noqa: E402
 from regen.side_by_side import comparisons  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 
 IMAGE = re.compile(r"^!\[[^\]]*\]\((?P<path>[^)\s]+)\)", re.M)  # a picture's line (picture_marker.py)
 CPP_SHOWN = {"cpp", "text", "diff"}  # the C++ column's code: C++, or a `workbook diff` (side_by_side.py)
-failures = []
-
-
-def expect(condition, what):
-    print(("ok:   " if condition else "FAIL: ") + what)
-    if not condition:
-        failures.append(what)
 
 
 class Outline(html.parser.HTMLParser):

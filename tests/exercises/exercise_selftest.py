@@ -36,16 +36,8 @@ import exercise_metadata  # noqa: E402
 import exercise_patch  # noqa: E402
 import exercise_report as report  # noqa: E402
 from scratch_tree import ScratchTree  # noqa: E402
-
-failures = []
-
-
-def expect(condition, what, shown=""):
-    print(("ok:   " if condition else "FAIL: ") + what)
-    if not condition:
-        failures.append(what)
-        if shown:
-            print("      " + shown.replace("\n", "\n      "))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 
 
 LISTING = "steps/06-working-pool/listing-21-20"

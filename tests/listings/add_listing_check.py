@@ -17,6 +17,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
 sys.dont_write_bytecode = True  # no __pycache__ in the tree (the scratch copy syncs it)
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 from scratch_tree import ROOT, ScratchTree  # noqa: E402
 
 MOST_FILES = 4  # the issue's bound for a runnable listing
@@ -26,16 +27,6 @@ STAGE = "steps/01-single-threaded"
 ADDED_LINE = "// A dummy C++-only variant of listing 21-10 (tests/listings/add_listing_check.py)."
 TREE = ScratchTree("build-add-listing")
 POOL_ONLY = "cpp-21-20-std-thread-worker"  # a listing of a kind the driver must not run
-
-failures = []
-
-
-def expect(condition, what, shown=""):
-    print(("ok:   " if condition else "FAIL: ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-        if shown:
-            print("      " + shown[-4000:].replace("\n", "\n      "))
 
 
 def environment(**extra):

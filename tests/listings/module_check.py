@@ -9,19 +9,13 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "steps"))
 import listings  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "support"))
+from expectations import expect, failures  # noqa: E402  (the scripts' one `expect`)
 
 # The stage -> the listing it stands for: its last runnable book listing (not a C++-only variant, not the
 # book's older edition of the final code), or beyond the book its last runnable row.
 STANDS_FOR = {"03": "21-15", "04": "21-17", "06": "21-20", "07": "21-21", "08": "no-listing-07",
               "09": "09-modern", "10": "async-09-04", "11": "async-09-05"}
-
-failures = []
-
-
-def expect(condition, what):
-    print(("ok:   " if condition else "FAIL: ") + what)
-    if not condition:
-        failures.append(what)
 
 
 def cli(*arguments):
